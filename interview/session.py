@@ -1,0 +1,111 @@
+"""The interview loop: ask, capture the answer, transcribe, assess, journal, choose the next question.
+
+Replay and live run this same loop; they differ only in the AnswerSource (files vs. microphone) and
+whether a speaker is attached. The loop is synchronous and receives every seam, so tests drive it
+with fakes on a scripted timeline.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Callable, Protocol, Sequence
+
+from interview.interviewer import Interviewer, PlanOrderInterviewer
+from interview.journal import Journal
+from interview.plan import Plan, Question
+from interview.records import SessionRecord, Turn
+from nlp.assessment import Assessment
+from nlp.emotion import EmotionClassifier, NoEmotion
+from voice.audio import Utterance
+from voice.clock import Clock, SystemClock
+from voice.transcript import EMPTY_TRANSCRIPT, Transcript
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Capture:
+    """What the answer source got for one question."""
+
+    utterance: Utterance | None           # None: nothing to transcribe
+    audio_path: str | None = None
+    flags: tuple[str, ...] = ()           # e.g. not_answered, audio_error
+    problem: str | None = None            # a one-line description for the user
+
+
+class AnswerSource(Protocol):
+    def capture(self, question: Question) -> Capture: ...
+
+
+class Transcriber(Protocol):
+    def transcribe(self, audio: Utterance, *, vocabulary: Sequence[str] = ()) -> Transcript: ...
+
+
+class Scorer(Protocol):
+    def assess(self, question: Question, transcript: Transcript, plan: Plan) -> Assessment: ...
+
+
+@dataclass
+class SessionParts:
+    """The seams one session runs on."""
+
+    answers: AnswerSource
+    transcriber: Transcriber
+    scorer: Scorer
+    emotion: EmotionClassifier = field(default_factory=NoEmotion)
+    interviewer: Interviewer = field(default_factory=PlanOrderInterviewer)
+    clock: Clock = field(default_factory=SystemClock)
+
+
+def run_session(plan: Plan, parts: SessionParts, journal: Journal, *, done: Sequence[Turn] = (),
+                on_turn: Callable[[Turn], None] | None = None,
+                on_problem: Callable[[str], None] | None = None,
+                max_turns: int = 200) -> SessionRecord:
+    """Run until the interviewer has no more questions. `done` holds turns from a resumed journal."""
+    turns: list[Turn] = list(done)
+    vocabulary = plan.vocabulary()
+    for _ in range(max_turns):
+        question = parts.interviewer.next_question(plan, turns)
+        if question is None:
+            break
+        turn = run_turn(question, plan, parts, vocabulary, on_problem)
+        journal.append_turn(turn)
+        turns.append(turn)
+        if on_turn:
+            on_turn(turn)
+    return SessionRecord(plan=plan, turns=tuple(turns))
+
+
+def run_turn(question: Question, plan: Plan, parts: SessionParts, vocabulary: Sequence[str],
+             on_problem: Callable[[str], None] | None = None) -> Turn:
+    started = parts.clock.now_s()
+    capture = parts.answers.capture(question)
+    if capture.problem and on_problem:
+        on_problem(capture.problem)
+    flags = list(capture.flags)
+    transcript: Transcript | None = None
+    assessment: Assessment | None = None
+    emotion = None
+    utterance = capture.utterance
+    if utterance is not None:
+        transcript = parts.transcriber.transcribe(utterance, vocabulary=vocabulary)
+        if transcript.is_empty:
+            flags.append("no_answer")
+        else:
+            assessment = parts.scorer.assess(question, transcript, plan)
+            flags.extend(f for f in assessment.flags if f not in flags)
+            emotion = parts.emotion.classify(transcript, utterance)
+        if utterance.end_reason == "max_length":
+            flags.append("max_length")
+    return Turn(
+        question=question,
+        transcript=transcript if transcript is not None else (None if utterance is None else EMPTY_TRANSCRIPT),
+        assessment=assessment,
+        emotion=emotion,
+        flags=tuple(dict.fromkeys(flags)),
+        audio_path=capture.audio_path,
+        started_at_s=started,
+        ended_at_s=parts.clock.now_s(),
+        audio_s=utterance.audio.duration_s if utterance else 0.0,
+        end_reason=utterance.end_reason if utterance else None,
+    )

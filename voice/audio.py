@@ -1,0 +1,179 @@
+"""Audio as data: decode any recording to 16 kHz mono float32, resample, write WAV.
+
+Everything after this module sees one format (16 kHz, mono, float32 in [-1, 1]), so the
+VAD, speech-to-text and prosody code never handle rates or channels. float32 rather than
+int16 because every consumer (whisper, Silero, pitch tracking) wants floats anyway.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from voice.errors import AudioError, MissingDependency
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE_HZ = 16000
+AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3")
+# A bound on what one decode may hold in memory: 4 hours of 16 kHz float32 is ~0.9 GB.
+MAX_DURATION_S = 4 * 3600
+
+EndReason = Literal["silence", "max_length", "end_of_input", "stopped"]
+
+
+@dataclass(frozen=True, eq=False)
+class AudioChunk:
+    """Mono float32 samples at `sample_rate_hz`, starting `start_s` into the stream."""
+
+    samples: np.ndarray
+    sample_rate_hz: int = SAMPLE_RATE_HZ
+    start_s: float = 0.0
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.samples) / float(self.sample_rate_hz)
+
+    @property
+    def end_s(self) -> float:
+        return self.start_s + self.duration_s
+
+
+@dataclass(frozen=True, eq=False)
+class Utterance:
+    """One answer's audio, and why listening stopped."""
+
+    audio: AudioChunk
+    start_s: float
+    end_s: float
+    end_reason: EndReason = "end_of_input"
+    speech_spans_s: tuple[tuple[float, float], ...] = field(default=())
+
+
+def silence(seconds: float, sample_rate_hz: int = SAMPLE_RATE_HZ) -> AudioChunk:
+    return AudioChunk(np.zeros(int(round(seconds * sample_rate_hz)), dtype=np.float32), sample_rate_hz)
+
+
+def to_mono_float32(samples: np.ndarray) -> np.ndarray:
+    """Average channels and map any sample type to finite float32 in [-1, 1]."""
+    data = np.asarray(samples)
+    if data.ndim == 2:
+        data = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
+    if data.dtype.kind in "iu":
+        info = np.iinfo(data.dtype)
+        scale = float(max(abs(info.min), info.max))
+        offset = (info.max + 1) / 2.0 if data.dtype.kind == "u" else 0.0  # 8-bit WAV is unsigned
+        data = (data.astype(np.float32) - offset) / scale
+    data = np.asarray(data, dtype=np.float32)
+    if not np.all(np.isfinite(data)):
+        log.warning("audio had NaN or infinite samples; they were replaced by silence")
+        data = np.nan_to_num(data, nan=0.0, posinf=0.0, neginf=0.0)
+    return np.clip(data, -1.0, 1.0)
+
+
+def resample(samples: np.ndarray, from_hz: int, to_hz: int = SAMPLE_RATE_HZ) -> np.ndarray:
+    """Band-limited resampling (soxr), not sample dropping: aliasing hurts recognition."""
+    if from_hz == to_hz or len(samples) == 0:
+        return samples.astype(np.float32, copy=False)
+    try:
+        import soxr
+    except ImportError as e:  # pragma: no cover - soxr is a core dependency
+        raise MissingDependency("soxr") from e
+    return soxr.resample(samples, from_hz, to_hz, quality="HQ").astype(np.float32, copy=False)
+
+
+def decode_file(path: str | os.PathLike, *, max_duration_s: float = MAX_DURATION_S) -> AudioChunk:
+    """Decode a recording to 16 kHz mono float32.
+
+    Raises AudioError naming the file for empty, non-audio, unreadable or absurdly long input.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise AudioError(f"{p}: no such file")
+    if p.is_dir():
+        raise AudioError(f"{p}: is a folder, not an audio file")
+    try:
+        size = p.stat().st_size
+    except OSError as e:
+        raise AudioError(f"{p}: cannot read ({e.strerror})") from e
+    if size == 0:
+        raise AudioError(f"{p}: empty file (0 bytes)")
+    try:
+        samples, rate = _decode_soundfile(p, max_duration_s)
+    except AudioError:
+        raise
+    except Exception as first:  # libsndfile refuses truncated or exotic files that FFmpeg can read
+        try:
+            samples, rate = _decode_ffmpeg(p, max_duration_s)
+        except AudioError:
+            raise
+        except Exception:
+            raise AudioError(f"{p}: not a readable audio file ({_short(first)})",
+                             "expected WAV, FLAC, Ogg or MP3") from None
+    mono = to_mono_float32(samples)
+    return AudioChunk(resample(mono, rate), SAMPLE_RATE_HZ)
+
+
+def _short(error: Exception) -> str:
+    text = " ".join(str(error).split())
+    return text[:120] or type(error).__name__
+
+
+def _check_length(p: Path, frames: int, rate: int, max_duration_s: float) -> None:
+    if rate <= 0:
+        raise AudioError(f"{p}: invalid sample rate {rate}")
+    if frames / rate > max_duration_s:
+        raise AudioError(f"{p}: recording is {frames / rate / 3600:.1f} h long, over the "
+                         f"{max_duration_s / 3600:.1f} h limit", "split it into answers")
+
+
+def _decode_soundfile(p: Path, max_duration_s: float) -> tuple[np.ndarray, int]:
+    import soundfile as sf
+
+    with sf.SoundFile(str(p)) as f:
+        if f.frames > 0:
+            _check_length(p, f.frames, f.samplerate, max_duration_s)
+        # read in blocks: a header may declare more frames than the file holds
+        blocks, total = [], 0
+        limit = int(max_duration_s * f.samplerate)
+        while True:
+            block = f.read(frames=f.samplerate * 60, dtype="float32", always_2d=True)
+            if len(block) == 0:
+                break
+            blocks.append(block.mean(axis=1).astype(np.float32))
+            total += len(block)
+            if total > limit:
+                _check_length(p, total, f.samplerate, max_duration_s)
+        rate = f.samplerate
+    if not blocks:
+        return np.zeros(0, dtype=np.float32), rate
+    return np.concatenate(blocks), rate
+
+
+def _decode_ffmpeg(p: Path, max_duration_s: float) -> tuple[np.ndarray, int]:
+    try:
+        from faster_whisper.audio import decode_audio
+    except ImportError as e:
+        raise MissingDependency("faster-whisper", extra=None) from e
+    samples = decode_audio(str(p), sampling_rate=SAMPLE_RATE_HZ)
+    _check_length(p, len(samples), SAMPLE_RATE_HZ, max_duration_s)
+    return samples, SAMPLE_RATE_HZ
+
+
+def write_wav(path: str | os.PathLike, audio: AudioChunk, *, mode: int = 0o600) -> Path:
+    """Write 16-bit PCM WAV, flushed and fsynced, readable by the owner only (recordings are personal data)."""
+    import soundfile as sf
+
+    p = Path(path)
+    tmp = p.with_name(p.name + ".part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "wb") as f:
+        sf.write(f, audio.samples, audio.sample_rate_hz, subtype="PCM_16", format="WAV")
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, p)
+    return p
