@@ -53,19 +53,11 @@ class Plan:
         return distinctive_terms(text)
 
 
-_TERM = re.compile(r"\b(?:[A-Z][A-Za-z0-9+#.]*[A-Z0-9][A-Za-z0-9+#]*|[A-Z][a-z]+[A-Z][A-Za-z]*|[A-Za-z]+\d+[A-Za-z]*)\b")
-
-
 def distinctive_terms(text: str, limit: int = 40) -> tuple[str, ...]:
-    """Jargon-like tokens (XGBoost, FastAPI, SQL, S3, PyTorch), in order of first appearance."""
-    seen: dict[str, None] = {}
-    for match in _TERM.finditer(text):
-        term = match.group(0).rstrip(".")
-        if len(term) >= 2 and term.lower() not in {"i", "a"}:
-            seen.setdefault(term, None)
-        if len(seen) >= limit:
-            break
-    return tuple(seen)
+    """Jargon-like terms (XGBoost, FastAPI, Airflow, SQL, S3), in order of first appearance."""
+    from nlp.text_features import named_tools
+
+    return tuple(named_tools(text)[:limit])
 
 
 def load_plan(path: str | Path, *, allow_outside: tuple[Path, ...] = ()) -> Plan:

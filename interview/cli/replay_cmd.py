@@ -1,0 +1,94 @@
+"""`interview replay DIR --out OUT`: recorded answers -> transcript, scores, journal and reports."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from interview.cli.common import add_model_arguments, config_for, stt_options, warn
+
+NAME = "replay"
+HELP = "analyse a folder of recorded answers (plan.yaml + <question id>.wav ...) and write reports"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("folder", metavar="DIR", help="replay folder: plan.yaml and one recording per answer")
+    parser.add_argument("--out", metavar="OUT", help="output folder (default: DIR/analysis)")
+    parser.add_argument("--plan", metavar="FILE", help="plan file, if not DIR/plan.yaml")
+    parser.add_argument("--candidate", metavar="NAME", help="candidate name shown in reports")
+    parser.add_argument("--resume", action="store_true", help="continue an interrupted replay in OUT")
+    parser.add_argument("--format", default=None, metavar="LIST",
+                        help="report formats, comma-separated: md,html,json,pdf (default md,html,json)")
+    add_model_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from interview.replay import open_replay_folder, replay
+    from interview.session import SessionParts
+
+    config = config_for(args)
+    source = open_replay_folder(args.folder, plan_path=args.plan)
+    out = Path(args.out) if args.out else source.folder / "analysis"
+    formats = _formats(args.format or ",".join(config.get("report", {}).get("formats", ["md", "html", "json"])))
+    options = stt_options(args, config)
+
+    from nlp.scoring import OfflineScorer
+    from voice.stt import WhisperTranscriber, load_whisper
+
+    load_whisper(options)  # fail on a bad model before any output is written
+
+    def parts(answers, interviewer):
+        return SessionParts(answers=answers, transcriber=WhisperTranscriber(options), scorer=OfflineScorer(),
+                            interviewer=interviewer)
+
+    meta = {"candidate": args.candidate or source.plan.candidate, "stt_model": options.model}
+    with _Progress(len(source.plan.questions), quiet=args.quiet) as progress:
+        record = replay(source, out, parts, resume=args.resume, meta=meta,
+                        on_turn=progress.turn_done, on_problem=warn)
+    from reports import write_reports
+
+    written = write_reports(record, out, formats)
+    if not args.quiet:
+        for kind, path in written.items():
+            print(f"{kind}: {path}")
+    return 0
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    from voice.errors import VivavoceError
+
+    wanted = tuple(f.strip().lower() for f in text.split(",") if f.strip())
+    unknown = [f for f in wanted if f not in ("md", "html", "json", "pdf")]
+    if unknown or not wanted:
+        raise VivavoceError(f"--format {text}: unknown format {', '.join(unknown) or '(none)'}",
+                            "choose from md, html, json, pdf")
+    return wanted
+
+
+class _Progress:
+    """A progress bar over turns on a terminal; silent with --quiet or when stderr is not a terminal."""
+
+    def __init__(self, total: int, quiet: bool):
+        self.total, self.quiet, self._progress, self._task = total, quiet, None, None
+
+    def __enter__(self) -> "_Progress":
+        if not self.quiet and sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(TextColumn("[bold]replay"), BarColumn(), MofNCompleteColumn(),
+                                      TextColumn("{task.description}"), TimeElapsedColumn(), transient=True)
+            self._progress.start()
+            self._task = self._progress.add_task("", total=self.total)
+        return self
+
+    def turn_done(self, turn) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, advance=1, description=turn.question.id)
+        elif not self.quiet:
+            flags = f" [{', '.join(turn.flags)}]" if turn.flags else ""
+            score = f" score {turn.score}/5" if turn.score else ""
+            sys.stderr.write(f"{turn.question.id}:{score}{flags}\n")
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()

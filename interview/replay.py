@@ -1,0 +1,127 @@
+"""Replay: a folder of recorded answers becomes a session, through the same loop as live mode.
+
+A replay folder is DIR/plan.yaml plus `<question id>.<wav|flac|ogg|mp3>` per answered question. A session
+folder saved by live mode is one too: its journal adds the follow-up questions that were asked.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from interview.interviewer import Interviewer, PlanOrderInterviewer
+from interview.journal import JOURNAL_NAME, Journal, read_journal
+from interview.plan import Plan, Question, load_plan
+from interview.records import SessionRecord, Turn
+from interview.session import Capture, SessionParts, run_session
+from voice.audio import AUDIO_SUFFIXES, Utterance, decode_file
+from voice.errors import AudioError, PlanError, VivavoceError
+
+log = logging.getLogger(__name__)
+
+
+def find_recording(folder: Path, question_id: str) -> Path | None:
+    for suffix in AUDIO_SUFFIXES:
+        for candidate in (folder / f"{question_id}{suffix}", folder / f"{question_id}{suffix.upper()}"):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+class FileAnswers:
+    """AnswerSource over recordings on disk. Unreadable files flag the turn; they never stop the session."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def capture(self, question: Question) -> Capture:
+        path = find_recording(self.folder, question.id)
+        if path is None:
+            return Capture(utterance=None, flags=("not_answered",))
+        try:
+            audio = decode_file(path)
+        except AudioError as e:
+            return Capture(utterance=None, audio_path=str(path), flags=("audio_error",), problem=e.one_line())
+        return Capture(utterance=Utterance(audio=audio, start_s=0.0, end_s=audio.duration_s,
+                                           end_reason="end_of_input"), audio_path=str(path))
+
+
+class RecordedQuestions:
+    """The questions a recorded session asked: the plan's, plus follow-ups a live session journaled."""
+
+    def __init__(self, plan: Plan, asked: Sequence[Question] = ()):
+        followups: dict[str, list[Question]] = {}
+        for q in asked:
+            if q.kind == "followup" and q.parent_id and plan.question(q.id) is None:
+                followups.setdefault(q.parent_id, []).append(q)
+        ordered: list[Question] = []
+        for q in plan.questions:
+            ordered.append(q)
+            ordered.extend(followups.pop(q.id, []))
+        ordered.extend(q for qs in followups.values() for q in qs)
+        self.questions = tuple(ordered)
+
+    def next_question(self, plan: Plan, turns: Sequence[Turn]) -> Question | None:
+        asked = {t.question.id for t in turns}
+        return next((q for q in self.questions if q.id not in asked), None)
+
+
+@dataclass(frozen=True)
+class ReplayInput:
+    folder: Path
+    plan: Plan
+    asked: tuple[Question, ...]
+
+
+def open_replay_folder(folder: str | os.PathLike, *, plan_path: str | None = None) -> ReplayInput:
+    """Validate a replay folder: it must exist and hold a valid plan."""
+    root = Path(folder)
+    if not root.exists():
+        raise VivavoceError(f"{root}: no such folder")
+    if not root.is_dir():
+        raise VivavoceError(f"{root}: not a folder", "give the folder that holds plan.yaml and the recordings")
+    plan_file = Path(plan_path) if plan_path else root / "plan.yaml"
+    if not plan_file.exists():
+        raise PlanError(f"{plan_file}: no plan.yaml in the replay folder")
+    plan = load_plan(plan_file)
+    asked: tuple[Question, ...] = ()
+    if (root / JOURNAL_NAME).exists():
+        try:
+            asked = tuple(t.question for t in read_journal(root).turns)
+        except VivavoceError as e:
+            log.warning("%s: earlier journal not used (%s)", root, e.one_line())
+    return ReplayInput(folder=root, plan=plan, asked=asked)
+
+
+def prepare_output(out: Path, *, resume: bool) -> tuple[Journal, tuple[Turn, ...]]:
+    """Open OUT's journal: continue it with --resume, else keep any earlier one under a new name."""
+    out.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(out, 0o700)
+    path = out / JOURNAL_NAME
+    done: tuple[Turn, ...] = ()
+    if path.exists() and path.stat().st_size:
+        if resume:
+            done = read_journal(path).record().turns
+        else:
+            kept = path.with_name(f"journal.{time.strftime('%Y%m%d-%H%M%S')}.jsonl")
+            os.replace(path, kept)
+            log.warning("%s existed and was kept as %s", path, kept.name)
+    return Journal(path), done
+
+
+def replay(source: ReplayInput, out: Path, parts_factory: Callable[[FileAnswers, Interviewer], SessionParts], *,
+           resume: bool = False, meta: dict | None = None,
+           on_turn: Callable[[Turn], None] | None = None,
+           on_problem: Callable[[str], None] | None = None) -> SessionRecord:
+    """Run the recorded session into OUT/journal.jsonl and return its record."""
+    journal, done = prepare_output(out, resume=resume)
+    with journal:
+        if journal.is_new:
+            journal.write_header(source.plan, {"mode": "replay", "source": str(source.folder), **(meta or {})})
+        interviewer = RecordedQuestions(source.plan, source.asked) if source.asked else PlanOrderInterviewer()
+        parts = parts_factory(FileAnswers(source.folder), interviewer)
+        run_session(source.plan, parts, journal, done=done, on_turn=on_turn, on_problem=on_problem)
+    return read_journal(out).record()
