@@ -218,7 +218,7 @@ def skill_terms(text: str, limit: int = 60) -> list[str]:
     found = list(distinctive_terms(text, limit=limit))
     for s in sentences(text):
         for m in re.finditer(r"(?<=[\s,(/])([A-Z][a-z][A-Za-z+#]*)", s):
-            employer = re.search(r"\b(?:at|for|with)\s+$", s[:m.start(1)], re.I) and not re.search(r",\s*$", s[:m.start(1)])
+            employer = re.search(r"\b(?:at|for)\s+$", s[:m.start(1)], re.I)
             if m.group(1).lower() not in _GENERIC and not employer:
                 found.append(m.group(1))
     return _dedupe(found)[:limit]
