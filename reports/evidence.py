@@ -24,6 +24,7 @@ _STOP = {"about", "after", "their", "there", "which", "these", "those", "while",
 _CLAIM_VERBS = re.compile(r"\b(led|built|designed|deployed|reduced|increased|improved|managed|launched|"
                           r"created|developed|cut|scaled|shipped|owned|mentored|architected|migrated)\b", re.I)
 MAX_ITEMS = 12
+PER_TURN = 3
 
 
 def add_evidence_sections(evaluation: Evaluation, record: SessionRecord) -> Evaluation:
@@ -49,33 +50,38 @@ def mentions(text: str, term: str) -> bool:
     return re.search(r"(?<![A-Za-z0-9])" + re.escape(term) + r"(?![A-Za-z0-9])", text, re.I) is not None
 
 
-def _best_sentence(turn: TurnEvaluation, about: str) -> str | None:
-    """The answer sentence sharing most words with `about`; None when none shares any."""
-    want = _content_words(about)
-    best, best_overlap = None, 0
-    for s in sentences(turn.transcript):
-        overlap = len(want & _content_words(s))
-        if overlap > best_overlap:
-            best, best_overlap = s, overlap
-    return best
-
-
 def _content_words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9+#]+", text.lower()) if len(w) > 3 and w not in _STOP}
 
 
 def _strength_quotes(answered: list[TurnEvaluation]) -> tuple[Quote, ...]:
+    """Up to three strengths per well-scored answer, each with the quote that best supports it."""
     found: list[Quote] = []
     for t in sorted(answered, key=lambda t: -(t.score or 0)):
         if (t.score or 0) < 3:
             continue
         points = list(t.strengths) or [f"Covered: {c}" for c in t.covered]
-        for i, point in enumerate(points):
-            quote = t.quotes[i] if i < len(t.quotes) else _best_sentence(t, point)
-            quote = quote or (t.quotes[0] if t.quotes else (sentences(t.transcript) or [None])[0])
-            if quote and quote in t.transcript:
+        used: set[str] = set()
+        for point in points:
+            quote = _supporting_quote(t, point, used)
+            if quote:
+                used.add(quote)
                 found.append(Quote(text=quote, question_id=t.question_id, about=point))
+            if len([q for q in found if q.question_id == t.question_id]) >= PER_TURN:
+                break
     return tuple(found[:MAX_ITEMS])
+
+
+def _supporting_quote(turn: TurnEvaluation, about: str, used: set[str]) -> str | None:
+    """The assessment quote or answer sentence sharing most words with `about`, preferring unused ones."""
+    want = _content_words(about)
+    candidates = [q for q in turn.quotes if q in turn.transcript] + sentences(turn.transcript)
+    scored = [(len(want & _content_words(c)), c not in used, -i, c) for i, c in enumerate(candidates)]
+    scored = [s for s in scored if s[0] > 0]
+    if scored:
+        return max(scored)[3]
+    fresh = [c for c in candidates if c not in used]
+    return fresh[0] if fresh else None
 
 
 def _critical_gaps(turns: tuple[TurnEvaluation, ...]) -> tuple[str, ...]:
@@ -92,11 +98,25 @@ def _critical_gaps(turns: tuple[TurnEvaluation, ...]) -> tuple[str, ...]:
     return tuple(gaps[:MAX_ITEMS])
 
 
+def _exclude(record: SessionRecord) -> tuple[str, ...]:
+    return tuple(x for x in (record.plan.role, record.plan.company, record.candidate) if x)
+
+
 def _plan_skills(record: SessionRecord) -> list[str]:
     plan = record.plan
-    text = " ".join([plan.job_description or "", plan.resume or ""]
-                    + [" ".join(q.rubric) for q in plan.questions])
-    return _dedupe(skill_terms(text, limit=80) + _resume_skill_list(plan.resume or ""))
+    text = "\n".join([plan.job_description or ""] + [" ".join(q.rubric) for q in plan.questions])
+    return _dedupe(skill_terms(text, limit=80, exclude=_exclude(record)) + _resume_skills(record))
+
+
+def _resume_skills(record: SessionRecord) -> list[str]:
+    """The resume's explicit skills list; its jargon-like terms only when it has no such list."""
+    resume = record.plan.resume or ""
+    listed = _resume_skill_list(resume)
+    if listed:
+        return listed
+    return [t for t in distinctive_terms("\n".join(l for l in resume.splitlines() if not l.lstrip().startswith("#")),
+                                         limit=60)
+            if t.lower() not in _GENERIC and not any(t.lower() in x.lower() for x in _exclude(record))]
 
 
 def _skills_shown(answered: list[TurnEvaluation], skills: list[str]) -> tuple[str, ...]:
@@ -129,10 +149,9 @@ def _communication(answered: list[TurnEvaluation], turns: tuple[TurnEvaluation, 
 def _alignment(record: SessionRecord, turns: tuple[TurnEvaluation, ...],
                answered: list[TurnEvaluation]) -> Alignment:
     said = " ".join(t.transcript for t in answered)
-    jd_terms = skill_terms(record.plan.job_description or "")
+    jd_terms = skill_terms(record.plan.job_description or "", exclude=_exclude(record))
     resume = record.plan.resume or ""
-    resume_skills = _dedupe(_resume_skill_list(resume) + list(distinctive_terms(resume, limit=60)))
-    resume_skills = [s for s in resume_skills if not (record.candidate and s.lower() in record.candidate.lower())]
+    resume_skills = _resume_skills(record)
     supported, unsupported = [], []
     for skill in resume_skills:
         turn = next((t for t in answered if mentions(t.transcript, skill)), None)
@@ -210,18 +229,26 @@ def _claim_evidence(claim: str, answered: list[TurnEvaluation]) -> tuple[TurnEva
 
 _GENERIC = {"machine", "learning", "engineer", "engineering", "senior", "junior", "team", "we", "you", "our",
             "the", "and", "data", "science", "scientist", "experience", "skills", "role", "company", "i",
-            "manager", "developer", "lead", "led", "work", "a", "an", "in", "at", "of", "for", "with", "on"}
+            "manager", "developer", "lead", "led", "work", "a", "an", "in", "at", "of", "for", "with", "on",
+            "computer", "msc", "bsc", "ba", "ma", "phd", "projects", "project", "internship", "entry",
+            "level", "intern", "university", "skills", "summary", "education"}
 
 
-def skill_terms(text: str, limit: int = 60) -> list[str]:
-    """Tool- and skill-like words: jargon (XGBoost, AWS) plus capitalised words inside a sentence (Docker)."""
-    found = list(distinctive_terms(text, limit=limit))
-    for s in sentences(text):
+def skill_terms(text: str, limit: int = 60, exclude: tuple[str, ...] = ()) -> list[str]:
+    """Tool- and skill-like words: jargon (XGBoost, AWS) plus capitalised words inside a sentence (Docker).
+
+    Markdown headings (a title line) and the words of `exclude` (role, company, candidate) are left out.
+    """
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    banned = _GENERIC | {w.lower() for x in exclude if x for w in re.findall(r"[A-Za-z][A-Za-z-]*", x)}
+    found = list(distinctive_terms(body, limit=limit))
+    for s in sentences(body):
         for m in re.finditer(r"(?<=[\s,(/])([A-Z][a-z][A-Za-z+#]*)", s):
-            employer = re.search(r"\b(?:at|for)\s+$", s[:m.start(1)], re.I)
-            if m.group(1).lower() not in _GENERIC and not employer:
+            before = s[:m.start(1)]
+            employer = re.search(r"\b(?:at|for)\s+$", before, re.I)
+            if before.strip(" -*+") and not employer:
                 found.append(m.group(1))
-    return _dedupe(found)[:limit]
+    return [t for t in _dedupe(found) if t.lower() not in banned and t.lower().split("-")[0] not in banned][:limit]
 
 
 def _dedupe(items: list[str]) -> list[str]:

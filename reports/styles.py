@@ -56,5 +56,5 @@ table.emotion td { text-align: right; } table.emotion td:first-child { text-alig
 footer { margin-top: 28px; font-size: 12px; color: var(--muted); border-top: 1px solid var(--line); padding-top: 8px; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print { body { background:#fff; font-size: 11px; } main { max-width: none; padding: 0; }
-  header { display:block; } .stat { flex: 1 1 22%; } .decisions { margin-top: 8px; } h2 { page-break-after: avoid; } }
+  header { display:block; } .decisions { margin-top: 8px; } h2 { page-break-after: avoid; } }
 """
