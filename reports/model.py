@@ -1,0 +1,158 @@
+"""The evaluation a report shows: everything computed, nothing left for a renderer to decide.
+
+`reports.build.build_evaluation(record)` fills these; every renderer (md, json, html, pdf) only
+formats them. Emotion lives here as advisory context and never feeds `Overall`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Recommendation = Literal["strong_yes", "yes", "no", "strong_no"]
+
+RECOMMENDATION_TEXT = {
+    "strong_yes": "Strong yes: advance",
+    "yes": "Yes: advance",
+    "no": "No: do not advance",
+    "strong_no": "Strong no: do not advance",
+}
+
+EMOTION_ADVISORY = ("Emotion scores are advisory: they are estimated from voice and wording, can be wrong, "
+                    "and are not part of the score or the recommendation.")
+
+
+@dataclass(frozen=True)
+class EmotionPoint:
+    """Emotion for one turn or one stretch of an answer; times are seconds from the session's first answer."""
+
+    start_s: float
+    end_s: float
+    concentration: float
+    enthusiasm: float
+    interest: float
+    confidence: float
+    question_id: str = ""
+
+    def as_dict(self) -> dict[str, float]:
+        return {"concentration": round(self.concentration, 3), "enthusiasm": round(self.enthusiasm, 3),
+                "interest": round(self.interest, 3), "confidence": round(self.confidence, 3)}
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim substring of one answer's transcript, given as evidence."""
+
+    text: str
+    question_id: str
+    about: str = ""        # the strength or claim it supports
+
+
+@dataclass(frozen=True)
+class TurnEvaluation:
+    index: int                          # 1-based order in the interview
+    question_id: str
+    question: str
+    competency: str
+    kind: Literal["planned", "followup"]
+    parent_id: str | None
+    rubric: tuple[str, ...]
+    transcript: str
+    answered: bool
+    relevance: int                      # 0 when not answered
+    score: int | None                   # None when not answered / not assessed
+    quality: float                      # 0..1 counted toward the overall score (0 when not answered)
+    weight: float                       # the turn's weight in the overall score
+    justification: str
+    covered: tuple[str, ...] = ()
+    missed: tuple[str, ...] = ()
+    strengths: tuple[str, ...] = ()
+    weaknesses: tuple[str, ...] = ()
+    tips: tuple[str, ...] = ()
+    quotes: tuple[str, ...] = ()        # checked: each is a substring of `transcript`
+    flags: tuple[str, ...] = ()
+    flag_notes: tuple[str, ...] = ()    # one readable line per flag
+    struggled: bool = False
+    emotion: EmotionPoint | None = None
+    emotion_windows: tuple[EmotionPoint, ...] = ()
+    emotion_evidence: tuple[str, ...] = ()
+    started_at_s: float = 0.0
+    ended_at_s: float = 0.0
+    audio_s: float = 0.0
+    source: str = "offline"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Overall score at or above which each recommendation applies (below `no_min`: strong_no)."""
+
+    strong_yes_min: float = 80.0
+    yes_min: float = 60.0
+    no_min: float = 40.0
+    followup_weight: float = 0.5
+
+
+@dataclass(frozen=True)
+class Overall:
+    score: int                          # 0..100
+    recommendation: Recommendation
+    reasons: tuple[str, ...]
+    questions_total: int
+    answered: int
+    average_relevance: float | None     # over answered turns
+    average_score: float | None         # 1..5, over scored turns
+    highest_relevance: int | None
+    lowest_relevance: int | None
+    highest_score: int | None
+    lowest_score: int | None
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+
+@dataclass(frozen=True)
+class HumanDecision:
+    reviewer: str
+    decision: str
+    note: str
+    at: str
+
+
+@dataclass(frozen=True)
+class HRSection:
+    strengths: tuple[Quote, ...]        # each strength with its verbatim quote
+    critical_gaps: tuple[str, ...]
+    technical_skills: tuple[str, ...]   # terms from the plan/JD/resume the answers actually used
+    communication: tuple[str, ...]
+    recommendation_reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Alignment:
+    jd_terms_shown: tuple[str, ...]
+    jd_terms_missing: tuple[str, ...]
+    resume_supported: tuple[Quote, ...]         # resume skill/claim and the answer quote that supports it
+    resume_unsupported: tuple[str, ...]         # red flags: claimed, never supported in an answer
+    contradictions: tuple[str, ...]
+    red_flags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    schema_version: int
+    role: str
+    company: str | None
+    candidate: str | None
+    date: str | None
+    duration_s: float
+    mode: str | None
+    turns: tuple[TurnEvaluation, ...]
+    overall: Overall
+    emotion_averages: EmotionPoint | None
+    summary: str
+    hr: HRSection | None = None
+    alignment: Alignment | None = None
+    human_decisions: tuple[HumanDecision, ...] = ()
+    consent: dict | None = None
+    advisory_note: str = EMOTION_ADVISORY
+
+    @property
+    def has_emotion(self) -> bool:
+        return any(t.emotion is not None for t in self.turns)

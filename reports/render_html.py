@@ -1,0 +1,190 @@
+"""Evaluation -> one self-contained report.html: inline CSS and SVG, no scripts, no external assets.
+
+Every piece of candidate or plan text goes through `escape`, so an answer that says `<script>` is
+shown as text and never runs. The same page, with print CSS, is what the PDF renderer lays out.
+"""
+from __future__ import annotations
+
+from html import escape
+
+from reports.chart import COLOURS, emotion_svg
+from reports.model import EMOTION_ADVISORY, RECOMMENDATION_TEXT, Evaluation, TurnEvaluation
+from reports.styles import CSS
+
+BADGE = {"strong_yes": "good", "yes": "good", "no": "bad", "strong_no": "bad"}
+
+
+def e(text: object) -> str:
+    return escape("" if text is None else str(text), quote=True)
+
+
+def render_html(ev: Evaluation) -> str:
+    body = [_header(ev), _summary(ev), _transcript(ev), _per_question(ev), _hr(ev), _alignment(ev),
+            _emotion(ev), _statistics(ev),
+            f'<footer>{e(EMOTION_ADVISORY)} Scores come from the answers\' evidence; '
+            f'the decision rests with the hiring team.</footer>']
+    return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+            "img-src data:\">"
+            f"<title>Interview evaluation: {e(ev.role)}{' – ' + e(ev.candidate) if ev.candidate else ''}</title>"
+            f"<style>{CSS}</style></head><body><main>" + "\n".join(b for b in body if b) + "</main></body></html>\n")
+
+
+def _header(ev: Evaluation) -> str:
+    o = ev.overall
+    decisions = "".join(f'<div class="decision human"><span class="label">Human decision</span>'
+                        f'<strong>{e(d.decision)}</strong><span class="muted">{e(d.reviewer)}'
+                        f'{" · " + e(d.at) if d.at else ""}</span>{"<p>" + e(d.note) + "</p>" if d.note else ""}</div>'
+                        for d in ev.human_decisions)
+    sub = " · ".join(e(x) for x in (ev.company, ev.date) if x)
+    return (f'<header><div><p class="eyebrow">Interview evaluation</p><h1>{e(ev.candidate or "Candidate not named")}</h1>'
+            f'<p class="role">{e(ev.role)}</p><p class="muted">{sub}</p></div>'
+            f'<div class="decisions"><div class="decision {BADGE[o.recommendation]}">'
+            f'<span class="label">System recommendation</span><strong>{e(RECOMMENDATION_TEXT[o.recommendation])}</strong>'
+            f'<span class="score">{o.score}<small>/100</small></span></div>{decisions}</div></header>')
+
+
+def _summary(ev: Evaluation) -> str:
+    o = ev.overall
+    stats = [("Questions", f"{o.answered} of {o.questions_total} answered"),
+             ("Average relevance", f"{o.average_relevance:g}/100" if o.average_relevance is not None else "n/a"),
+             ("Average score", f"{o.average_score:g}/5" if o.average_score is not None else "n/a"),
+             ("Duration", _duration(ev.duration_s) or "n/a")]
+    cards = "".join(f'<div class="stat"><span class="label">{k}</span><strong>{e(v)}</strong></div>' for k, v in stats)
+    reasons = "".join(f"<li>{e(r)}</li>" for r in o.reasons)
+    return (f'<section id="summary"><h2>Summary</h2><div class="stats">{cards}</div>'
+            f'<p>{e(ev.summary)}</p><ul class="reasons">{reasons}</ul></section>')
+
+
+def _tag(t: TurnEvaluation) -> str:
+    return ('<span class="tag followup">[FOLLOW-UP]</span>' if t.kind == "followup"
+            else '<span class="tag planned">[PLANNED]</span>')
+
+
+def _transcript(ev: Evaluation) -> str:
+    rows = []
+    for t in ev.turns:
+        struggled = '<span class="tag struggled">[CANDIDATE STRUGGLED]</span>' if t.struggled else ""
+        answer = (f'<p class="answer">{e(t.transcript)}</p>' if t.answered
+                  else f'<p class="answer missing">{e(_no_answer_reason(t))}</p>')
+        relevance = f'<span class="rel">relevance {t.relevance}/100</span>' if t.answered else ""
+        rows.append(f'<div class="exchange"><p class="question">{_tag(t)} <span class="qid">{e(t.question_id)}</span> '
+                    f'{e(t.question)}</p><div class="candidate"><span class="speaker">Candidate</span> {relevance} '
+                    f'{struggled}{answer}</div></div>')
+    return f'<section id="transcript"><h2>Transcript</h2>{"".join(rows)}</section>'
+
+
+def _list(title: str, items: tuple[str, ...], cls: str = "") -> str:
+    if not items:
+        return ""
+    return f'<div class="list {cls}"><h4>{e(title)}</h4><ul>' + "".join(f"<li>{e(i)}</li>" for i in items) + "</ul></div>"
+
+
+def _per_question(ev: Evaluation) -> str:
+    cards = []
+    for t in ev.turns:
+        score = f"{t.score}/5" if t.score is not None else "not scored (counts as 0)"
+        dots = "".join(f'<span class="dot{" on" if t.score and i < t.score else ""}"></span>' for i in range(5))
+        meta = (f'<p class="muted">Competency: {e(t.competency)}</p>' if t.competency else "") + \
+               (f'<p class="muted">Expected: {e("; ".join(t.rubric))}</p>' if t.rubric else "")
+        answer = e(t.transcript) if t.answered else f'<em>{e(_no_answer_reason(t))}</em>'
+        quotes = "".join(f"<blockquote>“{e(q)}”</blockquote>" for q in t.quotes)
+        flags = "".join(f'<span class="flag">{e(n)}</span>' for n in t.flag_notes)
+        cards.append(
+            f'<article class="qcard"><h3>Question {t.index}: {e(t.question_id)} {_tag(t)}</h3>'
+            f'<p class="qtext">{e(t.question)}</p>{meta}'
+            f'<div class="scores"><div><span class="label">Relevance</span>'
+            f'<div class="bar"><span style="width:{t.relevance}%"></span></div><strong>{t.relevance}/100</strong></div>'
+            f'<div><span class="label">Score</span><div class="dots">{dots}</div><strong>{e(score)}</strong></div></div>'
+            f'<p class="answer">{answer}</p>{flags and "<p>" + flags + "</p>"}'
+            f'<div class="cols">{_list("Covered", t.covered, "good")}{_list("Missed", t.missed, "bad")}'
+            f'{_list("Strengths", t.strengths, "good")}{_list("Weaknesses", t.weaknesses, "bad")}'
+            f'{_list("Improvement tips", t.tips)}</div>{quotes}'
+            f'<p class="justification"><strong>Justification:</strong> {e(t.justification)}</p></article>')
+    return f'<section id="questions"><h2>Per-question analysis</h2>{"".join(cards)}</section>'
+
+
+def _hr(ev: Evaluation) -> str:
+    if ev.hr is None:
+        return ""
+    hr = ev.hr
+    strengths = "".join(f'<li><strong>{e(q.about)}</strong> <span class="qid">{e(q.question_id)}</span>'
+                        f'<blockquote>“{e(q.text)}”</blockquote></li>' for q in hr.strengths) \
+        or "<li>No strength demonstrated with evidence.</li>"
+    human = "".join(f"<li>Human decision: <strong>{e(d.decision)}</strong> by {e(d.reviewer)}"
+                    f"{': ' + e(d.note) if d.note else ''}</li>" for d in ev.human_decisions)
+    return (f'<section id="hr"><h2>HR report</h2><div class="cols">'
+            f'<div class="list good"><h4>Strengths, in the candidate\'s words</h4><ul>{strengths}</ul></div>'
+            f'{_list("Critical gaps", hr.critical_gaps or ("None found.",), "bad")}</div>'
+            f'<div class="cols">{_list("Technical skills shown", (", ".join(hr.technical_skills) or "None named.",))}'
+            f'{_list("Communication", hr.communication)}</div>'
+            f'<div class="list"><h4>Recommendation: {e(RECOMMENDATION_TEXT[ev.overall.recommendation])} '
+            f'(system)</h4><ul>{"".join(f"<li>{e(r)}</li>" for r in hr.recommendation_reasons)}{human}</ul></div>'
+            f'</section>')
+
+
+def _alignment(ev: Evaluation) -> str:
+    a = ev.alignment
+    if a is None:
+        return ""
+    supported = "".join(f'<li><strong>{e(q.about)}</strong> <span class="qid">{e(q.question_id)}</span>'
+                        f'<blockquote>“{e(q.text)}”</blockquote></li>' for q in a.resume_supported)
+    jd = ""
+    if a.jd_terms_shown or a.jd_terms_missing:
+        jd = (f'<div class="cols">{_list("Job-description skills shown", (", ".join(a.jd_terms_shown) or "none",), "good")}'
+              f'{_list("Job-description skills never mentioned", (", ".join(a.jd_terms_missing) or "none",), "bad")}</div>')
+    resume = (f'<div class="list good"><h4>Resume claims supported in the answers</h4><ul>{supported}</ul></div>'
+              if supported else "")
+    flags = a.red_flags + a.contradictions
+    empty = "" if jd or resume or flags else "<p>No job description or resume was given with the plan.</p>"
+    return (f'<section id="alignment"><h2>Job description and resume alignment</h2>{empty}{jd}{resume}'
+            f'<div class="list redflags"><h4>Red flags</h4><ul>'
+            + ("".join(f"<li>{e(f)}</li>" for f in flags) or "<li>None found.</li>") + "</ul></div></section>")
+
+
+def _emotion(ev: Evaluation) -> str:
+    note = f'<p class="advisory">{e(EMOTION_ADVISORY)}</p>'
+    if not ev.has_emotion:
+        return f'<section id="emotion"><h2>Emotion timeline</h2>{note}<p>Emotion tracking was off for this session.</p></section>'
+    head = "".join(f'<th><span class="swatch" style="background:{c}"></span>{d}</th>' for d, c in COLOURS.items())
+    rows = "".join(f"<tr><td>{e(t.question_id)}</td>"
+                   + "".join(f"<td>{getattr(t.emotion, d):.2f}</td>" for d in COLOURS) + "</tr>"
+                   for t in ev.turns if t.emotion is not None)
+    if ev.emotion_averages is not None:
+        rows += "<tr class=\"avg\"><td>Average</td>" + "".join(
+            f"<td>{getattr(ev.emotion_averages, d):.2f}</td>" for d in COLOURS) + "</tr>"
+    return (f'<section id="emotion"><h2>Emotion timeline</h2>{note}{emotion_svg(ev)}'
+            f'<table class="emotion"><thead><tr><th>Question</th>{head}</tr></thead><tbody>{rows}</tbody></table></section>')
+
+
+def _statistics(ev: Evaluation) -> str:
+    o = ev.overall
+
+    def n(v: object, unit: str) -> str:
+        return f"{v:g}{unit}" if isinstance(v, (int, float)) else "n/a"
+    rows = [("Total questions", f"{o.questions_total} ({o.answered} answered)"),
+            ("Average relevance", n(o.average_relevance, "/100")), ("Highest relevance", n(o.highest_relevance, "/100")),
+            ("Lowest relevance", n(o.lowest_relevance, "/100")), ("Average score", n(o.average_score, "/5")),
+            ("Highest score", n(o.highest_score, "/5")), ("Lowest score", n(o.lowest_score, "/5")),
+            ("Overall score", f"{o.score}/100"), ("System recommendation", o.recommendation)]
+    t = o.thresholds
+    body = "".join(f"<tr><th>{k}</th><td>{e(v)}</td></tr>" for k, v in rows)
+    return (f'<section id="statistics"><h2>Overall statistics</h2><table class="stats-table">{body}</table>'
+            f'<p class="muted">Thresholds: strong yes from {t.strong_yes_min:g}, yes from {t.yes_min:g}, '
+            f'no from {t.no_min:g}, strong no below {t.no_min:g}. Unanswered questions count as 0; '
+            f'follow-ups weigh {t.followup_weight:g}.</p></section>')
+
+
+def _no_answer_reason(t: TurnEvaluation) -> str:
+    if "audio_error" in t.flags:
+        return "The recording could not be read."
+    if "not_answered" in t.flags:
+        return "Not answered."
+    return "No answer."
+
+
+def _duration(seconds: float) -> str:
+    if seconds <= 0:
+        return ""
+    m, s = divmod(int(round(seconds)), 60)
+    return f"{m} min {s} s" if m else f"{s} s"
