@@ -32,6 +32,7 @@ F0_MAX_HZ = 400.0
 # YIN's threshold on the normalised difference: lower is stricter about what counts as voiced
 YIN_THRESHOLD = 0.2
 LONG_PAUSE_S = 1.0
+BLOCK_FRAMES = 1000
 # frames this far below the answer's loud frames count as silence (energy fallback for pauses)
 SILENCE_BELOW_DB = 35.0
 
@@ -110,8 +111,16 @@ def pitch_track(samples: np.ndarray, sample_rate_hz: int, loud: np.ndarray | Non
         return f0
     tau_min = int(PITCH_RATE_HZ / F0_MAX_HZ)
     tau_max = min(int(PITCH_RATE_HZ / F0_MIN_HZ), frame // 2)
+    # blocks of frames bound the FFT buffers (~10 MB) however long the answer
+    for at in range(0, len(idx), BLOCK_FRAMES):
+        block = idx[at: at + BLOCK_FRAMES]
+        f0[block] = _yin(frames[block], frame, tau_min, tau_max)
+    return f0
+
+
+def _yin(frames: np.ndarray, frame: int, tau_min: int, tau_max: int) -> np.ndarray:
     w = frame - tau_max  # YIN's integration window
-    sel = frames[idx].astype(np.float64)
+    sel = frames.astype(np.float64)
     sel = sel - sel.mean(axis=1, keepdims=True)
     size = 1 << int(math.ceil(math.log2(frame + w)))
     # d(tau) = sum (x_j - x_{j+tau})^2 over j < w, via one cross-correlation per frame
@@ -151,8 +160,7 @@ def pitch_track(samples: np.ndarray, sample_rate_hz: int, loud: np.ndarray | Non
     period = period + np.clip(shift, -1, 1)
     values = np.where(has, PITCH_RATE_HZ / np.maximum(period, 1.0), 0.0)
     values[(values < F0_MIN_HZ) | (values > F0_MAX_HZ)] = 0.0
-    f0[idx] = values.astype(np.float32)
-    return f0
+    return values.astype(np.float32)
 
 
 def _spans_from_energy(energy_db: np.ndarray) -> list[tuple[float, float]]:
