@@ -107,6 +107,15 @@ def _window_evidence(transcript: Transcript, utterance: Utterance, window_s: flo
     return out
 
 
+def _combine(readings: Sequence[TextReading]) -> TextReading | None:
+    if not readings:
+        return None
+    words = np.array([r.words for r in readings], dtype=np.float64)
+    mean = (np.stack([r.probabilities for r in readings]) * words[:, None]).sum(0) / words.sum()
+    return TextReading(mean, tuple(p for r in readings for p in r.pieces),
+                       np.concatenate([r.piece_probabilities for r in readings]), int(words.sum()))
+
+
 class LocalEmotionClassifier:
     """EmotionClassifier over the packaged text head and numpy voice features."""
 
@@ -139,11 +148,15 @@ class LocalEmotionClassifier:
         voice_on = self.options.voice_enabled and utterance is not None and len(utterance.audio.samples) > 0
         long_answer = utterance is not None and utterance.audio.duration_s > self.options.window_s
         windows = _window_evidence(transcript, utterance, self.options.window_s, voice_on) if long_answer else []
-        readings = read_texts([transcript.text] + [w[2] for w in windows], self.embedder, self.head)
+        window_readings = read_texts([w[2] for w in windows], self.embedder, self.head) if windows else []
+        # the windows' words are the answer's words: embed them once and combine for the whole turn
+        whole = _combine([r for r in window_readings if r is not None])
+        if whole is None or whole.words < transcript.word_count * 0.8:
+            whole = read_texts([transcript.text], self.embedder, self.head)[0]
         voice = extract_prosody(transcript, utterance) if voice_on else None
         return TurnEvidence(
-            text=readings[0], voice=voice,
-            windows=tuple(WindowEvidence(s, e, r, f) for (s, e, _, f), r in zip(windows, readings[1:])))
+            text=whole, voice=voice,
+            windows=tuple(WindowEvidence(s, e, r, f) for (s, e, _, f), r in zip(windows, window_readings)))
 
     def classify(self, transcript: Transcript, utterance: Utterance | None) -> EmotionScores | None:
         evidence = self.observe(transcript, utterance)
