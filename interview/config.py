@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 KNOWN = {
     "stt": {"model", "beam_size", "language"},
-    "emotion": {"enabled", "voice"},
+    "emotion": {"enabled", "voice", "window_s"},
     "llm": {"base_url", "model", "api_key_env", "api_key", "connect_timeout_s", "read_timeout_s", "max_retries"},
     "report": {"formats"},
     "interview": {"max_followups", "consent_notice"},

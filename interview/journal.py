@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from interview.plan import Plan
-from interview.records import SessionRecord, Turn, plan_from_dict, plan_to_dict, turn_from_dict, turn_to_dict
+from interview.records import (SessionRecord, Turn, emotion_from_dict, plan_from_dict, plan_to_dict, turn_from_dict,
+                               turn_to_dict)
 from voice.errors import VivavoceError
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,14 @@ class JournalContents:
         plan = plan_from_dict(self.header.get("plan", {}))
         consent = next((e for e in self.events if e.get("type") == "consent"), None)
         reviews = tuple(e for e in self.events if e.get("type") == "review")
-        return SessionRecord(plan=plan, turns=latest_turns(self.turns), consent=consent,
+        turns = latest_turns(self.turns)
+        for event in self.events:
+            if event.get("type") == "emotion_rescored":
+                # emotion normalised against the whole session once it ended (see nlp.emotion_local)
+                rescored = event.get("turns", {})
+                turns = tuple(replace(t, emotion=emotion_from_dict(rescored[t.question.id]))
+                              if t.question.id in rescored else t for t in turns)
+        return SessionRecord(plan=plan, turns=turns, consent=consent,
                              meta=dict(self.header.get("meta", {})), reviews=reviews)
 
 

@@ -108,7 +108,7 @@ def _transcript_from_dict(d: dict[str, Any] | None) -> Transcript | None:
                       segments=tuple(Segment(**s) for s in d.get("segments", [])))
 
 
-def _emotion_to_dict(e: EmotionScores | None) -> dict[str, Any] | None:
+def emotion_to_dict(e: EmotionScores | None) -> dict[str, Any] | None:
     if e is None:
         return None
     out: dict[str, Any] = e.as_dict()
@@ -118,7 +118,7 @@ def _emotion_to_dict(e: EmotionScores | None) -> dict[str, Any] | None:
     return out
 
 
-def _emotion_from_dict(d: dict[str, Any] | None) -> EmotionScores | None:
+def emotion_from_dict(d: dict[str, Any] | None) -> EmotionScores | None:
     if d is None:
         return None
     return EmotionScores(concentration=d["concentration"], enthusiasm=d["enthusiasm"],
@@ -140,7 +140,7 @@ def turn_to_dict(turn: Turn) -> dict[str, Any]:
         "question": question_to_dict(turn.question),
         "transcript": _transcript_to_dict(turn.transcript),
         "assessment": asdict(turn.assessment) if turn.assessment else None,
-        "emotion": _emotion_to_dict(turn.emotion),
+        "emotion": emotion_to_dict(turn.emotion),
         "flags": list(turn.flags),
         "audio_path": turn.audio_path,
         "started_at_s": round(turn.started_at_s, 3),
@@ -156,7 +156,7 @@ def turn_from_dict(d: dict[str, Any]) -> Turn:
         question=question_from_dict(d["question"]),
         transcript=_transcript_from_dict(d.get("transcript")),
         assessment=_assessment_from_dict(d.get("assessment")),
-        emotion=_emotion_from_dict(d.get("emotion")),
+        emotion=emotion_from_dict(d.get("emotion")),
         flags=tuple(d.get("flags", ())),
         audio_path=d.get("audio_path"),
         started_at_s=float(d.get("started_at_s", 0.0)),

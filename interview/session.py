@@ -73,7 +73,30 @@ def run_session(plan: Plan, parts: SessionParts, journal: Journal, *, done: Sequ
         turns.append(turn)
         if on_turn:
             on_turn(turn)
-    return SessionRecord(plan=plan, turns=tuple(turns))
+    record = SessionRecord(plan=plan, turns=tuple(turns))
+    _journal_rescored_emotion(record, parts.emotion, journal)
+    return record
+
+
+def _journal_rescored_emotion(record: SessionRecord, classifier: EmotionClassifier, journal: Journal) -> None:
+    """Emotion normalised against all of this candidate's turns, appended once the session ends.
+
+    Per-turn scores are written as each turn finishes (nothing is lost on a crash); the final,
+    whole-session baseline arrives as one event that readers apply over them.
+    """
+    rescored = getattr(classifier, "rescored", None)
+    if rescored is None:
+        return
+    from interview.records import emotion_to_dict
+
+    changed = {}
+    for turn in record.turns:
+        if turn.emotion is not None:
+            final = rescored(turn.emotion)
+            if final is not turn.emotion and final is not None:
+                changed[turn.question.id] = emotion_to_dict(final)
+    if changed:
+        journal.append_event("emotion_rescored", turns=changed)
 
 
 def run_turn(question: Question, plan: Plan, parts: SessionParts, vocabulary: Sequence[str],

@@ -120,7 +120,7 @@ class OfflineScorer:
         quality = (w.coverage * coverage + w.relevance * relevance01 + w.specificity * specificity
                    + w.depth * depth - w.hedge_penalty * min(1.0, hedging))
         # an answer about something else is not rescued by its length or detail
-        quality *= 0.15 + 0.85 * relevance01
+        quality *= 0.15 + 0.85 * min(1.0, relevance01 / 0.5)
         quality = float(min(1.0, max(0.0, quality)))
         score = int(min(5, max(1, 1 + math.floor(quality * 4 + 0.5))))
         struggled = (evidence.word_count < 8 or (evidence.dont_know > 0 and (coverage < 0.34 or evidence.word_count < 40))

@@ -17,7 +17,7 @@ from typing import Sequence
 import numpy as np
 
 from nlp.emotion import DIMENSIONS
-from nlp.minilm import TextEmbedder
+from nlp.embedding import TextEmbedder
 
 HEAD_PATH = Path(__file__).resolve().parent / "data" / "emotion_head.npz"
 # about 15 s of speech: well under MiniLM's 256 word pieces

@@ -13,7 +13,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#'.-]*[A-Za-z0-9+#]|[A-Za-z]")
 
 NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
                 "sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen|half")
-_FIGURE = re.compile(rf"\b\d[\d,.]*\s*(%|percent|ms|s|x|k|m|gb|tb|mb)?\b|\b({NUMBER_WORDS})\b", re.I)
+_FIGURE = re.compile(rf"\b\d(?:[\d,.]*\d)?(?:\s?(?:%|percent|ms|x|k|gb|tb|mb)\b)?|\b({NUMBER_WORDS})\b", re.I)
 
 HEDGES = ("i'm not sure", "i don't really know", "i am not sure", "not sure", "i don't know", "i do not know", "no idea", "i guess",
           "maybe", "i think", "kind of", "sort of", "probably", "i'm not really", "not really", "i can't remember",

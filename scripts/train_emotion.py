@@ -80,13 +80,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DATA)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    from nlp.minilm import load_text_embedder
+    from nlp.embedding import load_embedder
 
     rows = compose()
     args.out.mkdir(parents=True, exist_ok=True)
     with open(args.out / "emotion_labeled.json", "w") as f:
         f.write("[\n" + ",\n".join(json.dumps(r) for r in rows) + "\n]\n")
-    embedder = load_text_embedder()
+    embedder = load_embedder()
     vectors = embedder.embed([r["text"] for r in rows])
     dims = list(CUES)
     weights, biases, report = [], [], {}

@@ -25,8 +25,8 @@ CONTENT = ("I built the data pipeline for our analytics team and it cut the repo
 
 @pytest.fixture(scope="session")
 def emotion_embedder():
-    from nlp.minilm import load_text_embedder
-    return load_text_embedder()
+    from nlp.embedding import load_embedder
+    return load_embedder()
 
 
 @pytest.fixture(scope="module")

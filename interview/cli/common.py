@@ -33,3 +33,19 @@ def config_for(args: argparse.Namespace) -> dict[str, Any]:
 
 def warn(message: str) -> None:
     sys.stderr.write(f"warning: {message}\n")
+
+
+def add_emotion_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-emotion", action="store_true", help="no emotion analysis at all")
+    parser.add_argument("--no-voice-emotion", action="store_true",
+                        help="emotion from the words only, not from the voice")
+
+
+def emotion_options(args: argparse.Namespace, config: dict[str, Any]):
+    """Flags can only switch emotion off: a deployment that disabled it in its config stays off."""
+    from nlp.emotion_local import EmotionOptions
+
+    enabled = bool(setting(config, "emotion", "enabled", True)) and not args.no_emotion
+    voice = bool(setting(config, "emotion", "voice", True)) and not args.no_voice_emotion
+    return EmotionOptions(enabled=enabled, voice_enabled=voice,
+                          window_s=float(setting(config, "emotion", "window_s", 10.0)))

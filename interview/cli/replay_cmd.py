@@ -5,7 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from interview.cli.common import add_model_arguments, config_for, stt_options, warn
+from interview.cli.common import (add_emotion_arguments, add_model_arguments, config_for, emotion_options,
+                                 stt_options, warn)
 
 NAME = "replay"
 HELP = "analyse a folder of recorded answers (plan.yaml + <question id>.wav ...) and write reports"
@@ -20,6 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", default=None, metavar="LIST",
                         help="report formats, comma-separated: md,html,json,pdf (default md,html,json)")
     add_model_arguments(parser)
+    add_emotion_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,7 +33,9 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else source.folder / "analysis"
     formats = _formats(args.format or ",".join(config.get("report", {}).get("formats", ["md", "html", "json"])))
     options = stt_options(args, config)
+    feelings = emotion_options(args, config)
 
+    from nlp.emotion_local import build_emotion_classifier
     from nlp.scoring import OfflineScorer
     from voice.stt import WhisperTranscriber, load_whisper
 
@@ -39,9 +43,10 @@ def run(args: argparse.Namespace) -> int:
 
     def parts(answers, interviewer):
         return SessionParts(answers=answers, transcriber=WhisperTranscriber(options), scorer=OfflineScorer(),
-                            interviewer=interviewer)
+                            emotion=build_emotion_classifier(feelings), interviewer=interviewer)
 
-    meta = {"candidate": args.candidate or source.plan.candidate, "stt_model": options.model}
+    meta = {"candidate": args.candidate or source.plan.candidate, "stt_model": options.model,
+            "emotion": "off" if not feelings.enabled else "words and voice" if feelings.voice_enabled else "words"}
     with _Progress(len(source.plan.questions), quiet=args.quiet) as progress:
         record = replay(source, out, parts, resume=args.resume, meta=meta,
                         on_turn=progress.turn_done, on_problem=warn)
