@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from interview.interviewer import Interviewer, PlanOrderInterviewer
+from interview.interviewer import Interviewer
 from interview.journal import JOURNAL_NAME, Journal, read_journal
 from interview.plan import Plan, Question, load_plan
 from interview.records import SessionRecord, Turn
 from interview.session import Capture, SessionParts, run_session
 from voice.audio import AUDIO_SUFFIXES, Utterance, decode_file
+from voice.clock import SystemClock
 from voice.errors import AudioError, PlanError, VivavoceError
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,9 @@ class FileAnswers:
     def capture(self, question: Question) -> Capture:
         path = find_recording(self.folder, question.id)
         if path is None:
-            return Capture(utterance=None, flags=("not_answered",))
+            # an asynchronous interview cannot answer a follow-up it never heard: keep it as a suggestion
+            flag = "suggested_followup" if question.kind == "followup" else "not_answered"
+            return Capture(utterance=None, flags=(flag,))
         try:
             audio = decode_file(path)
         except AudioError as e:
@@ -112,7 +115,10 @@ def prepare_output(out: Path, *, resume: bool) -> tuple[Journal, tuple[Turn, ...
     return Journal(path), done
 
 
-def replay(source: ReplayInput, out: Path, parts_factory: Callable[[FileAnswers, Interviewer], SessionParts], *,
+PartsFactory = Callable[[FileAnswers, "Interviewer | None", Journal], SessionParts]
+
+
+def replay(source: ReplayInput, out: Path, parts_factory: PartsFactory, *,
            resume: bool = False, meta: dict | None = None,
            on_turn: Callable[[Turn], None] | None = None,
            on_problem: Callable[[str], None] | None = None) -> SessionRecord:
@@ -120,8 +126,11 @@ def replay(source: ReplayInput, out: Path, parts_factory: Callable[[FileAnswers,
     journal, done = prepare_output(out, resume=resume)
     with journal:
         if journal.is_new:
-            journal.write_header(source.plan, {"mode": "replay", "source": str(source.folder), **(meta or {})})
-        interviewer = RecordedQuestions(source.plan, source.asked) if source.asked else PlanOrderInterviewer()
-        parts = parts_factory(FileAnswers(source.folder), interviewer)
+            journal.write_header(source.plan, {"mode": "replay", "source": str(source.folder),
+                                               "started_at": SystemClock.wall_iso(), **(meta or {})})
+        # a live session's folder replays the questions it actually asked; a plain folder lets the
+        # interviewer decide, and follow-ups without a recording become suggestions
+        recorded = RecordedQuestions(source.plan, source.asked) if source.asked else None
+        parts = parts_factory(FileAnswers(source.folder), recorded, journal)
         run_session(source.plan, parts, journal, done=done, on_turn=on_turn, on_problem=on_problem)
     return read_journal(out).record()

@@ -23,7 +23,7 @@ from reports.model import (EmotionPoint, Evaluation, HumanDecision, Overall, Rec
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
-NO_ANSWER_FLAGS = frozenset({"no_answer", "not_answered", "audio_error"})
+NO_ANSWER_FLAGS = frozenset({"no_answer", "not_answered", "audio_error", "suggested_followup"})
 
 
 def build_evaluation(record: SessionRecord, thresholds: Thresholds = Thresholds()) -> Evaluation:
@@ -39,7 +39,7 @@ def build_evaluation(record: SessionRecord, thresholds: Thresholds = Thresholds(
         company=record.plan.company,
         candidate=record.candidate,
         date=_session_date(record.meta),
-        duration_s=_duration_s(record.turns),
+        duration_s=_duration_s(record.turns, record.meta.get("mode")),
         mode=record.meta.get("mode"),
         turns=turns,
         overall=overall,
@@ -106,7 +106,7 @@ def _evaluate_turn(index: int, turn: Turn, offset_s: float, thresholds: Threshol
         relevance=relevance,
         score=score,
         quality=quality,
-        weight=thresholds.followup_weight if turn.question.kind == "followup" else 1.0,
+        weight=_weight(turn, flags, thresholds),
         justification=justification,
         covered=tuple(a.covered) if a and answered else (),
         missed=tuple(a.missed) if a and answered else tuple(turn.question.rubric),
@@ -125,6 +125,12 @@ def _evaluate_turn(index: int, turn: Turn, offset_s: float, thresholds: Threshol
         audio_s=turn.audio_s,
         source=a.source if a else "offline",
     )
+
+
+def _weight(turn: Turn, flags: tuple[str, ...], thresholds: Thresholds) -> float:
+    if "suggested_followup" in flags:
+        return 0.0  # never asked, so it cannot count against the candidate
+    return thresholds.followup_weight if turn.question.kind == "followup" else 1.0
 
 
 def _quality(a: Any) -> float:
@@ -236,7 +242,9 @@ def _emotion_average(points: list[EmotionPoint]) -> EmotionPoint | None:
     return EmotionPoint(points[0].start_s, points[-1].end_s, *means)
 
 
-def _duration_s(turns: tuple[Turn, ...]) -> float:
+def _duration_s(turns: tuple[Turn, ...], mode: str | None = None) -> float:
+    if mode == "replay":  # processing time is not interview time: count the recordings
+        return round(sum(t.audio_s for t in turns), 1)
     span = max((t.ended_at_s for t in turns), default=0.0) - min((t.started_at_s for t in turns), default=0.0)
     return round(span if span > 0 else sum(t.audio_s for t in turns), 1)
 

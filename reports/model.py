@@ -156,3 +156,22 @@ class Evaluation:
     @property
     def has_emotion(self) -> bool:
         return any(t.emotion is not None for t in self.turns)
+
+
+_NO_ANSWER_REASONS = (
+    ("audio_error", "the recording could not be read"),
+    ("suggested_followup", "suggested follow-up, not asked in this recorded interview"),
+    ("not_answered", "not answered"),
+)
+
+
+def no_answer_reason(t: "TurnEvaluation") -> str:
+    """Why a turn has no answer, in words for the reader."""
+    return next((text for flag, text in _NO_ANSWER_REASONS if flag in t.flags), "no answer")
+
+
+def duration_text(seconds: float) -> str:
+    if seconds <= 0:
+        return ""
+    m, s = divmod(int(round(seconds)), 60)
+    return f"{m} min {s} s" if m else f"{s} s"

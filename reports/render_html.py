@@ -8,7 +8,8 @@ from __future__ import annotations
 from html import escape
 
 from reports.chart import COLOURS, emotion_svg
-from reports.model import EMOTION_ADVISORY, RECOMMENDATION_TEXT, Evaluation, TurnEvaluation
+from reports.model import (EMOTION_ADVISORY, RECOMMENDATION_TEXT, Evaluation, TurnEvaluation, duration_text,
+                           no_answer_reason)
 from reports.styles import CSS
 
 BADGE = {"strong_yes": "good", "yes": "good", "no": "bad", "strong_no": "bad"}
@@ -49,7 +50,7 @@ def _summary(ev: Evaluation) -> str:
     stats = [("Questions", f"{o.answered} of {o.questions_total} answered"),
              ("Average relevance", f"{o.average_relevance:g}/100" if o.average_relevance is not None else "n/a"),
              ("Average score", f"{o.average_score:g}/5" if o.average_score is not None else "n/a"),
-             ("Duration", _duration(ev.duration_s) or "n/a")]
+             ("Duration", duration_text(ev.duration_s) or "n/a")]
     cards = "".join(f'<div class="stat"><span class="label">{k}</span><strong>{e(v)}</strong></div>' for k, v in stats)
     reasons = "".join(f"<li>{e(r)}</li>" for r in o.reasons)
     return (f'<section id="summary"><h2>Summary</h2><div class="stats">{cards}</div>'
@@ -66,7 +67,7 @@ def _transcript(ev: Evaluation) -> str:
     for t in ev.turns:
         struggled = '<span class="tag struggled">[CANDIDATE STRUGGLED]</span>' if t.struggled else ""
         answer = (f'<p class="answer">{e(t.transcript)}</p>' if t.answered
-                  else f'<p class="answer missing">{e(_no_answer_reason(t))}</p>')
+                  else f'<p class="answer missing">{e(_missing(t))}</p>')
         relevance = f'<span class="rel">relevance {t.relevance}/100</span>' if t.answered else ""
         rows.append(f'<div class="exchange"><p class="question">{_tag(t)} <span class="qid">{e(t.question_id)}</span> '
                     f'{e(t.question)}</p><div class="candidate"><span class="speaker">Candidate</span> {relevance} '
@@ -87,7 +88,7 @@ def _per_question(ev: Evaluation) -> str:
         dots = "".join(f'<span class="dot{" on" if t.score and i < t.score else ""}"></span>' for i in range(5))
         meta = (f'<p class="muted">Competency: {e(t.competency)}</p>' if t.competency else "") + \
                (f'<p class="muted">Expected: {e("; ".join(t.rubric))}</p>' if t.rubric else "")
-        answer = e(t.transcript) if t.answered else f'<em>{e(_no_answer_reason(t))}</em>'
+        answer = e(t.transcript) if t.answered else f'<em>{e(_missing(t))}</em>'
         quotes = "".join(f"<blockquote>“{e(q)}”</blockquote>" for q in t.quotes)
         flags = "".join(f'<span class="flag">{e(n)}</span>' for n in t.flag_notes)
         cards.append(
@@ -175,16 +176,5 @@ def _statistics(ev: Evaluation) -> str:
             f'follow-ups weigh {t.followup_weight:g}.</p></section>')
 
 
-def _no_answer_reason(t: TurnEvaluation) -> str:
-    if "audio_error" in t.flags:
-        return "The recording could not be read."
-    if "not_answered" in t.flags:
-        return "Not answered."
-    return "No answer."
-
-
-def _duration(seconds: float) -> str:
-    if seconds <= 0:
-        return ""
-    m, s = divmod(int(round(seconds)), 60)
-    return f"{m} min {s} s" if m else f"{s} s"
+def _missing(t: TurnEvaluation) -> str:
+    return no_answer_reason(t).capitalize() + "."

@@ -1,7 +1,8 @@
 """Evaluation -> report.md and transcript.md. Formatting only: every number comes from the Evaluation."""
 from __future__ import annotations
 
-from reports.model import EMOTION_ADVISORY, RECOMMENDATION_TEXT, Evaluation, TurnEvaluation
+from reports.model import (EMOTION_ADVISORY, RECOMMENDATION_TEXT, Evaluation, TurnEvaluation, duration_text,
+                           no_answer_reason)
 
 DIMENSIONS = ("concentration", "enthusiasm", "interest", "confidence")
 
@@ -35,7 +36,7 @@ def _summary(ev: Evaluation) -> list[str]:
     o = ev.overall
     rows = [("Role", _cell(ev.role)), ("Company", _cell(ev.company)),
             ("Candidate", _cell(ev.candidate or "not named")),
-            ("Date", _cell(ev.date)), ("Duration", _duration(ev.duration_s)),
+            ("Date", _cell(ev.date)), ("Duration", duration_text(ev.duration_s)),
             ("Questions", f"{o.questions_total} ({o.answered} answered)"),
             ("Average relevance", f"{o.average_relevance:g}/100" if o.average_relevance is not None else "n/a"),
             ("Average score", f"{o.average_score:g}/5" if o.average_score is not None else "n/a"),
@@ -69,7 +70,7 @@ def _dialogue(ev: Evaluation, with_scores: bool) -> list[str]:
         if t.answered:
             out.append(f"**Candidate**{suffix}:{marker} {_inline(t.transcript)}")
         else:
-            out.append(f"**Candidate**:{marker} _({_no_answer_reason(t)})_")
+            out.append(f"**Candidate**:{marker} _({no_answer_reason(t)})_")
         out.append("")
     return out
 
@@ -86,7 +87,7 @@ def _per_question(ev: Evaluation) -> list[str]:
             out.append(f"- **Competency tested:** {_inline(t.competency)}")
         if t.rubric:
             out.append(f"- **Key points expected:** {_inline('; '.join(t.rubric))}")
-        out.append(f"- **Answer:** {_inline(t.transcript) if t.answered else '_' + _no_answer_reason(t) + '_'}")
+        out.append(f"- **Answer:** {_inline(t.transcript) if t.answered else '_' + no_answer_reason(t) + '_'}")
         out.append(f"- **Relevance:** {t.relevance}/100")
         out.append(f"- **Score:** {f'{t.score}/5' if t.score is not None else 'not scored (counts as 0)'}")
         if t.flags:
@@ -179,19 +180,8 @@ def _statistics(ev: Evaluation) -> list[str]:
             f"- System recommendation: {o.recommendation}", ""]
 
 
-def _no_answer_reason(t: TurnEvaluation) -> str:
-    for f in ("audio_error", "not_answered", "no_answer"):
-        if f in t.flags:
-            return {"audio_error": "the recording could not be read", "not_answered": "not answered",
-                    "no_answer": "no answer"}[f]
-    return "no answer"
 
 
-def _duration(seconds: float) -> str:
-    if seconds <= 0:
-        return ""
-    m, s = divmod(int(round(seconds)), 60)
-    return f"{m} min {s} s" if m else f"{s} s"
 
 
 def _inline(text: str | None) -> str:

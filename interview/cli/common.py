@@ -49,3 +49,36 @@ def emotion_options(args: argparse.Namespace, config: dict[str, Any]):
     voice = bool(setting(config, "emotion", "voice", True)) and not args.no_voice_emotion
     return EmotionOptions(enabled=enabled, voice_enabled=voice,
                           window_s=float(setting(config, "emotion", "window_s", 10.0)))
+
+
+def add_interviewer_arguments(parser: argparse.ArgumentParser) -> None:
+    from interview.llm import add_llm_arguments
+
+    parser.add_argument("--max-followups", type=int, metavar="N",
+                        help="follow-up questions per planned question (default 1; 0 for none)")
+    add_llm_arguments(parser)
+
+
+def llm_options(args: argparse.Namespace, config: dict[str, Any]):
+    """Flags, then environment, then the config file's [llm] section; None keeps everything offline."""
+    import os
+
+    from interview.llm import ENV_API_KEY_NAME, ENV_BASE_URL, ENV_MODEL, llm_options_from_args
+
+    section = config.get("llm", {})
+    env = {ENV_BASE_URL: section.get("base_url", ""), ENV_MODEL: section.get("model", ""),
+           ENV_API_KEY_NAME: section.get("api_key_env", ""), **os.environ}
+    options = llm_options_from_args(args, {k: str(v) for k, v in env.items() if v})
+    if options is not None and section.get("api_key") and not os.environ.get(options.api_key_env):
+        os.environ[options.api_key_env] = str(section["api_key"])  # in-process only, never written out
+    return options
+
+
+def max_followups(args: argparse.Namespace, config: dict[str, Any]) -> int:
+    from voice.errors import VivavoceError
+
+    value = args.max_followups if args.max_followups is not None else int(
+        setting(config, "interview", "max_followups", 1))
+    if not 0 <= value <= 5:
+        raise VivavoceError(f"--max-followups {value}: must be between 0 and 5")
+    return value

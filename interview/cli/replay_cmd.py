@@ -5,8 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from interview.cli.common import (add_emotion_arguments, add_model_arguments, config_for, emotion_options,
-                                 stt_options, warn)
+from interview.cli.common import (add_emotion_arguments, add_interviewer_arguments, add_model_arguments, config_for,
+                                 emotion_options, llm_options, max_followups, stt_options, warn)
 
 NAME = "replay"
 HELP = "analyse a folder of recorded answers (plan.yaml + <question id>.wav ...) and write reports"
@@ -22,6 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="report formats, comma-separated: md,html,json,pdf (default md,html,json)")
     add_model_arguments(parser)
     add_emotion_arguments(parser)
+    add_interviewer_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,12 +42,21 @@ def run(args: argparse.Namespace) -> int:
 
     load_whisper(options)  # fail on a bad model before any output is written
 
-    def parts(answers, interviewer):
-        return SessionParts(answers=answers, transcriber=WhisperTranscriber(options), scorer=OfflineScorer(),
-                            emotion=build_emotion_classifier(feelings), interviewer=interviewer)
+    llm = llm_options(args, config)
+    followups = max_followups(args, config)
+
+    def parts(answers, recorded_questions, journal):
+        from interview.assembly import build_judging
+
+        judging = build_judging(llm, notify=warn, record=journal.append_event, max_followups=followups,
+                                scorer=OfflineScorer())
+        return SessionParts(answers=answers, transcriber=WhisperTranscriber(options), scorer=judging.scorer,
+                            emotion=build_emotion_classifier(feelings),
+                            interviewer=recorded_questions or judging.interviewer)
 
     meta = {"candidate": args.candidate or source.plan.candidate, "stt_model": options.model,
-            "emotion": "off" if not feelings.enabled else "words and voice" if feelings.voice_enabled else "words"}
+            "emotion": "off" if not feelings.enabled else "words and voice" if feelings.voice_enabled else "words",
+            "interviewer": f"llm:{llm.model}" if llm else "offline"}
     with _Progress(len(source.plan.questions), quiet=args.quiet) as progress:
         record = replay(source, out, parts, resume=args.resume, meta=meta,
                         on_turn=progress.turn_done, on_problem=warn)

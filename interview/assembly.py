@@ -1,0 +1,46 @@
+"""Choosing the interviewer and the scorer for a session: offline by default, an LLM when configured.
+
+Shared by replay and live so both behave the same; nothing here prints (the CLI passes `notify`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from interview.interviewer import Interviewer
+from interview.llm import LLMOptions
+from interview.session import Scorer
+from voice.clock import Clock, SystemClock
+
+
+@dataclass(frozen=True)
+class Judging:
+    scorer: Scorer
+    interviewer: Interviewer
+    llm_model: str | None
+
+
+def build_judging(llm: LLMOptions | None, *, notify: Callable[[str], None] | None = None,
+                  record: Callable[..., None] | None = None, clock: Clock | None = None,
+                  max_followups: int = 1, scorer: Scorer | None = None) -> Judging:
+    """The offline scorer always runs; with an LLM it is the judge's reference and fallback."""
+    from interview.followups import FollowupOptions
+    from interview.judge import InjectionFlaggingScorer, LLMJudge
+    from interview.offline_interviewer import OfflineInterviewer
+    from nlp.scoring import OfflineScorer
+
+    offline_scorer = scorer or OfflineScorer()
+    followups = FollowupOptions(max_followups_per_question=max_followups)
+    offline_interviewer = OfflineInterviewer(followups)
+    if llm is None:
+        return Judging(InjectionFlaggingScorer(offline_scorer), offline_interviewer, None)
+    from interview.llm import LLMFallbacks, OpenAIChat
+    from interview.llm_interviewer import LLMInterviewer
+
+    fallbacks = LLMFallbacks(notify=notify, record=record)
+    chat = OpenAIChat(llm, clock=clock or SystemClock())
+    return Judging(
+        scorer=LLMJudge(chat, offline_scorer, fallbacks=fallbacks, model_name=llm.model),
+        interviewer=LLMInterviewer(chat, options=followups, fallbacks=fallbacks, offline=offline_interviewer),
+        llm_model=llm.model,
+    )
