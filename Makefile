@@ -6,7 +6,7 @@ PIP := $(PY) -m pip
 SHARED ?= ../shared
 APT_PACKAGES := espeak-ng libespeak-ng1 libportaudio2 libsndfile1 pulseaudio pulseaudio-utils \
 	libasound2-plugins alsa-utils sox poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0 \
-	pocketsphinx-en-us fonts-dejavu-core
+	pocketsphinx-testdata fonts-dejavu-core
 DEMO_OUT ?= out/demo
 
 .PHONY: all demo test system venv example bench clean

@@ -1,0 +1,23 @@
+"""Importing the packages stays cheap: heavy libraries load only when a feature needs them."""
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+HEAVY = ("torch", "transformers", "faster_whisper", "ctranslate2", "sounddevice", "pyttsx3", "openai", "weasyprint")
+
+
+def test_package_imports_pull_in_no_heavy_library():
+    code = ("import sys, voice, nlp, interview, reports\n"
+            "import voice.audio, voice.stt, voice.vad, nlp.scoring, nlp.emotion_local, interview.session, "
+            "interview.replay, interview.cli, reports.build, reports.write\n"
+            f"print([m for m in {HEAVY!r} if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_help_lists_the_commands():
+    out = subprocess.run([sys.executable, "-m", "interview", "--help"], capture_output=True, text=True, cwd=REPO)
+    assert out.returncode == 0
+    for command in ("replay", "transcribe", "report", "cohort", "plan"):
+        assert command in out.stdout
