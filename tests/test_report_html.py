@@ -20,9 +20,10 @@ SCRIPT_ANSWER = "<script>document.title='pwned';document.body.innerHTML='HACKED'
 
 
 def screenshot(html_path: Path, tmp: Path) -> "Image":
-    Image = pytest.importorskip("PIL.Image")
+    from PIL import Image  # weasyprint's dependency
+
     if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed")
+        pytest.fail("chromium is not installed: apt-get install chromium (make test installs it)")
     png = tmp / "shot.png"
     subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -92,7 +93,7 @@ def test_script_answer_stays_inert(tmp_path):
 
 def test_pdf_text_holds_every_section(rendered):
     if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+        pytest.fail("pdftotext is not installed: apt-get install poppler-utils (make test installs it)")
     _, paths = rendered
     assert paths["pdf"].read_bytes().startswith(b"%PDF")
     text = subprocess.run(["pdftotext", "-layout", str(paths["pdf"]), "-"], capture_output=True, text=True,
