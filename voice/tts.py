@@ -5,12 +5,11 @@ is always synthesized to a file within a time limit and then played by sounddevi
 """
 from __future__ import annotations
 
-import contextlib
-import io
 import logging
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -38,7 +37,6 @@ class Synthesizer:
 
     def __init__(self, options: TTSOptions = TTSOptions()):
         self.options = options
-        self._engine = None
         self._lock = threading.Lock()
         self._dir = Path(tempfile.mkdtemp(prefix="vivavoce-tts-"))
         self.engine_used: Engine = options.engine
@@ -58,36 +56,21 @@ class Synthesizer:
             return _read(target)
 
     def _pyttsx3_to_file(self, text: str, target: Path) -> None:
-        if self._engine is None:
-            try:
-                import pyttsx3
-            except ImportError as e:
-                raise MissingDependency("pyttsx3") from e
-            self._engine = pyttsx3.init()
-            self._engine.setProperty("rate", self.options.rate_wpm)
-            if self.options.voice:
-                self._engine.setProperty("voice", _pick_voice(self._engine, self.options.voice))
+        # In its own process: pyttsx3's espeak driver can return before the file is written, hang,
+        # or print; a child process that must exit within the time limit contains all three.
         target.unlink(missing_ok=True)
-        done = threading.Event()
-        failure: list[BaseException] = []
-
-        def run() -> None:
-            try:
-                with contextlib.redirect_stdout(io.StringIO()):  # it prints "Audio saved to ..."
-                    self._engine.save_to_file(text, str(target))
-                    self._engine.runAndWait()
-            except BaseException as e:  # reported to the caller below
-                failure.append(e)
-            finally:
-                done.set()
-
-        worker = threading.Thread(target=run, name="pyttsx3", daemon=True)
-        worker.start()
-        if not done.wait(self.options.timeout_s):
-            self._engine = None  # a hung engine is abandoned, not reused
-            raise RuntimeError(f"pyttsx3 did not finish within {self.options.timeout_s:.0f} s")
-        if failure:
-            raise RuntimeError(f"pyttsx3: {failure[0]}")
+        try:
+            result = subprocess.run([sys.executable, "-c", _PYTTSX3_SCRIPT, str(target), str(self.options.rate_wpm),
+                                     self.options.voice or "", text],
+                                    capture_output=True, timeout=self.options.timeout_s)
+        except subprocess.TimeoutExpired:
+            raise RuntimeError(f"pyttsx3 did not finish within {self.options.timeout_s:.0f} s") from None
+        if result.returncode == 3:
+            raise MissingDependency("pyttsx3")
+        if result.returncode == 4:
+            raise AudioError(f"no voice '{self.options.voice}'", result.stderr.decode(errors="replace").strip()[-300:])
+        if result.returncode != 0:
+            raise RuntimeError(f"pyttsx3: {result.stderr.decode(errors='replace').strip()[-200:]}")
         if not target.exists() or target.stat().st_size < 100:
             raise RuntimeError("pyttsx3 wrote no audio")
 
@@ -95,13 +78,34 @@ class Synthesizer:
         shutil.rmtree(self._dir, ignore_errors=True)
 
 
-def _pick_voice(engine, wanted: str) -> str:
+_PYTTSX3_SCRIPT = """
+import sys, time
+from pathlib import Path
+target, rate, voice, text = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+try:
+    import pyttsx3
+except ImportError:
+    sys.exit(3)
+engine = pyttsx3.init()
+engine.setProperty("rate", rate)
+if voice:
     voices = engine.getProperty("voices")
-    for v in voices:
-        if wanted in (v.id, v.name) or wanted.lower() in str(v.name).lower():
-            return v.id
-    names = ", ".join(str(v.name) for v in voices[:20])
-    raise AudioError(f"no voice '{wanted}'", f"voices include: {names}")
+    match = [v.id for v in voices if voice in (v.id, v.name) or voice.lower() in str(v.name).lower()]
+    if not match:
+        sys.stderr.write("voices include: " + ", ".join(str(v.name) for v in voices[:20]))
+        sys.exit(4)
+    engine.setProperty("voice", match[0])
+engine.save_to_file(text, target)
+engine.runAndWait()
+# the espeak driver may finish writing after runAndWait returns
+size = -1
+for _ in range(200):
+    p = Path(target)
+    if p.exists() and p.stat().st_size == size and size > 44:
+        break
+    size = p.stat().st_size if p.exists() else -1
+    time.sleep(0.02)
+"""
 
 
 def _espeak_to_file(text: str, target: Path, options: TTSOptions) -> None:
