@@ -56,10 +56,13 @@ class FileSource:
 class MicSource:
     """A live microphone. Call `start()` once, `read()` in the loop, `drain()` to drop what it heard."""
 
-    def __init__(self, device: str | int | None = None, *, block_ms: int = 32, max_queue_s: float = 600.0):
+    def __init__(self, device: str | int | None = None, *, block_ms: int = 32, max_queue_s: float = 600.0,
+                 latency_s: float = 0.1):
         self.device: DeviceInfo = resolve_device(device, "input")
         self.native_rate_hz = self.device.native_rate_hz
         self.block_ms = block_ms
+        # PortAudio's default low latency (~9 ms) overruns on a busy machine and drops audio
+        self.latency_s = latency_s
         self._queue: queue.Queue[np.ndarray] = queue.Queue(maxsize=int(max_queue_s * 1000 / block_ms))
         self._stream = None
         self._resampler = None
@@ -76,7 +79,7 @@ class MicSource:
         try:
             self._stream = sd.InputStream(device=self.device.index, channels=1, samplerate=self.native_rate_hz,
                                           dtype="float32", blocksize=int(self.native_rate_hz * self.block_ms / 1000),
-                                          callback=self._on_audio)
+                                          latency=self.latency_s, callback=self._on_audio)
             self._stream.start()
         except Exception as e:  # PortAudioError: busy, unplugged, refused
             self._stream = None
@@ -136,6 +139,8 @@ class MicSource:
         return self._emitted / SAMPLE_RATE_HZ
 
     def close(self) -> None:
+        if self.overflows:
+            log.warning("the microphone lost audio %d time(s) (input overflow)", self.overflows)
         if self._stream is not None:
             try:
                 self._stream.stop()
