@@ -77,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
     resolve_device(args.input_device, "input")
     resolve_device(args.output_device, "output")
     transcriber_base, scorer = load_models(args)
+    _warm_up(transcriber_base)
 
     from interview.cli.live_view import TerminalView, key_poller
     from interview.live import Consent, LiveAnswers
@@ -163,6 +164,19 @@ def run(args: argparse.Namespace) -> int:
         print(p)
     print(f"session: {session_dir}")
     return 130 if interrupted else 0
+
+
+def _warm_up(transcriber) -> None:
+    # the first decode allocates and tunes; pay for it before the candidate is waiting
+    import numpy as np
+
+    from voice.audio import AudioChunk, Utterance
+
+    tone = (0.1 * np.sin(np.arange(8000) * 2 * np.pi * 220 / 16000)).astype(np.float32)
+    try:
+        transcriber.transcribe(Utterance(AudioChunk(tone), 0.0, 0.5))
+    except Exception as e:  # a warm-up failure will show again, with context, on the first answer
+        log.debug("warm-up failed: %s", e)
 
 
 def _session_target(args, load_plan, read_journal):
