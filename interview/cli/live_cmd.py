@@ -1,0 +1,204 @@
+"""`interview live`: a spoken interview through the microphone and speaker, saved as a replay folder."""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+from pathlib import Path
+
+from voice.errors import VivavoceError
+
+log = logging.getLogger(__name__)
+
+NAME = "live"
+HELP = "hold a spoken interview through the microphone and speaker"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--plan", help="plan.yaml (not needed with --resume)")
+    parser.add_argument("--out", help="session folder to create (a replay folder)")
+    parser.add_argument("--resume", metavar="DIR", help="continue an interrupted session in DIR")
+    parser.add_argument("--input-device", help="microphone name or index (see 'interview devices')")
+    parser.add_argument("--output-device", help="speaker name or index")
+    parser.add_argument("--voice", help="TTS voice name")
+    parser.add_argument("--tts", choices=("pyttsx3", "espeak"), default="pyttsx3", help="speech engine")
+    parser.add_argument("--end-silence-ms", type=int, default=1500, help="silence that ends an answer")
+    parser.add_argument("--max-answer-s", type=float, default=180.0, help="longest answer")
+    parser.add_argument("--echo-tail-ms", type=int, default=300, help="microphone ignored after speaking")
+    parser.add_argument("--yes-consent", action="store_true",
+                        help="the candidate has agreed already (recorded as consent by flag)")
+
+
+class Keys:
+    """Enter on the terminal: ends an answer, or answers the consent question ('y' / 'n')."""
+
+    def __init__(self, poll):
+        self.poll = poll
+        self.last: str | None = None
+
+    def stop_requested(self) -> bool:
+        line = self.poll()
+        if line is None:
+            return False
+        self.last = line
+        return True
+
+    def take(self) -> str | None:
+        line, self.last = self.last, None
+        return line
+
+
+def load_models(args: argparse.Namespace):
+    """The transcriber and scorer; separate so tests and tools can substitute them."""
+    from nlp.scoring import OfflineScorer
+    from voice.stt import WhisperTranscriber
+
+    return WhisperTranscriber(), OfflineScorer()
+
+
+def write_reports(record, out_dir: Path) -> list[Path]:
+    from reports import write_reports as write
+
+    return list(write(record, out_dir) or [])
+
+
+def run(args: argparse.Namespace) -> int:
+    from interview.journal import Journal, read_journal
+    from interview.plan import load_plan
+    from voice.clock import SystemClock
+
+    session_dir, plan, done, consent_event = _session_target(args, load_plan, read_journal)
+    if args.end_silence_ms < 200 or args.max_answer_s <= 0:
+        raise VivavoceError("--end-silence-ms must be >= 200 and --max-answer-s > 0")
+    # devices first: a wrong name should fail in a second, not after loading models
+    from voice.devices import resolve_device
+
+    resolve_device(args.input_device, "input")
+    resolve_device(args.output_device, "output")
+    transcriber_base, scorer = load_models(args)
+    _warm_up(transcriber_base)
+
+    from interview.cli.live_view import TerminalView, key_poller
+    from interview.live import Consent, LiveAnswers
+    from interview.live_listen import ListenOptions, Listener, RememberingTranscriber
+    from interview.session import SessionParts, run_session
+    from voice.endpoint import EndpointOptions
+    from voice.sinks import SpeakerSink
+    from voice.sources import MicSource
+    from voice.streaming_vad import StreamingSpeechDetector
+    from voice.tts import Synthesizer, TTSOptions
+
+    view = TerminalView()
+    keys = Keys(key_poller())
+    synthesizer = Synthesizer(TTSOptions(engine=args.tts, voice=args.voice))
+    speaker = SpeakerSink(synthesizer, args.output_device)
+    mic = MicSource(args.input_device)
+    view.level_source = lambda: mic.level
+    transcriber = RememberingTranscriber(transcriber_base)
+    options = ListenOptions(endpoint=EndpointOptions(end_silence_ms=args.end_silence_ms,
+                                                     short_answer_silence_ms=max(3000, args.end_silence_ms),
+                                                     max_answer_s=args.max_answer_s),
+                            echo_tail_ms=args.echo_tail_ms)
+    listener = Listener(mic, StreamingSpeechDetector(), transcriber_base, options,
+                        stop_requested=keys.stop_requested,
+                        on_progress=lambda s, partial: view.listening(s, mic.level, partial))
+    greeting = "Welcome back. Let us continue where we stopped." if done else None
+    answers = LiveAnswers(plan, session_dir, speaker, listener, transcriber, view=view,
+                          key_pressed=keys.take, greeting=greeting)
+    created = not session_dir.exists()
+    record = None
+    interrupted = False
+    mic.start()
+    view.start()
+    try:
+        if consent_event is None:
+            if args.yes_consent:
+                consent = Consent(True, "flag")
+            else:
+                view.line("Consent notice: the interview is recorded (audio and text), transcribed and analysed; "
+                          "emotion cues are advisory only. Say 'yes' or type y + Enter to agree.")
+                consent = answers.ask_consent()
+            if not consent.given:
+                view.stop()
+                print("no consent: nothing was recorded")
+                return 0
+        session_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(session_dir, 0o700)
+        with Journal(session_dir / "journal.jsonl") as journal:
+            if journal.is_new:
+                _copy_plan(plan, session_dir)
+                journal.write_header(plan, {"mode": "live", "candidate": plan.candidate,
+                                            "started": SystemClock.wall_iso(), "tts": args.tts})
+            if consent_event is None:
+                journal.append_event("consent", given=True, method=consent.method, at=SystemClock.wall_iso(),
+                                     heard=consent.heard)
+            parts = SessionParts(answers=answers, transcriber=transcriber, scorer=scorer, clock=SystemClock())
+            try:
+                record = run_session(plan, parts, journal, done=done,
+                                     on_turn=lambda t: view.line(f"turn {t.question.id} saved"
+                                                                 f"{' (' + ', '.join(t.flags) + ')' if t.flags else ''}"),
+                                     on_problem=view.line)
+                answers.finish()
+            except KeyboardInterrupt:
+                interrupted = True
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        view.stop()
+        mic.close()
+        synthesizer.close()
+    if created and not (session_dir / "journal.jsonl").exists():
+        shutil.rmtree(session_dir, ignore_errors=True)
+        return 130 if interrupted else 0
+    full = read_journal(session_dir).record()
+    try:
+        paths = write_reports(full, session_dir)
+    except ImportError:
+        log.warning("reports are not available in this build; the journal is in %s", session_dir)
+        paths = []
+    answered = sum(1 for t in full.turns if t.answered)
+    if interrupted:
+        print(f"interrupted: {answered} answered turn(s) kept; resume with: interview live --resume {session_dir}")
+    for p in paths:
+        print(p)
+    print(f"session: {session_dir}")
+    return 130 if interrupted else 0
+
+
+def _warm_up(transcriber) -> None:
+    # the first decode allocates and tunes; pay for it before the candidate is waiting
+    import numpy as np
+
+    from voice.audio import AudioChunk, Utterance
+
+    tone = (0.1 * np.sin(np.arange(8000) * 2 * np.pi * 220 / 16000)).astype(np.float32)
+    try:
+        transcriber.transcribe(Utterance(AudioChunk(tone), 0.0, 0.5))
+    except Exception as e:  # a warm-up failure will show again, with context, on the first answer
+        log.debug("warm-up failed: %s", e)
+
+
+def _session_target(args, load_plan, read_journal):
+    if args.resume:
+        session_dir = Path(args.resume)
+        contents = read_journal(session_dir)
+        # the header's plan has job description and resume inlined, so it needs no other file
+        plan = contents.record().plan
+        consent = next((e for e in contents.events if e.get("type") == "consent" and e.get("given")), None)
+        return session_dir, plan, contents.record().turns, consent
+    if not args.plan or not args.out:
+        raise VivavoceError("interview live needs --plan and --out (or --resume DIR)")
+    session_dir = Path(args.out)
+    if session_dir.exists() and any(session_dir.iterdir()):
+        raise VivavoceError(f"{session_dir}: folder exists and is not empty",
+                            f"pick a new --out, or continue it with --resume {session_dir}")
+    return session_dir, load_plan(args.plan), (), None
+
+
+def _copy_plan(plan, session_dir: Path) -> None:
+    target = session_dir / "plan.yaml"
+    if plan.source and Path(plan.source).is_file() and Path(plan.source).resolve() != target.resolve():
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(Path(plan.source).read_bytes())

@@ -1,0 +1,191 @@
+"""The live AnswerSource: speak the question, listen to the answer, save it, hand it to the loop.
+
+Also the spoken parts around the questions: the consent notice (nothing is recorded without a
+'yes'), the greeting and the closing words. Voice commands ("repeat the question", "skip",
+"next question") are recognised from the quick transcript of a short utterance. Each answer is
+saved as <question id>.wav in the session folder before the loop journals the turn, so the
+folder is a replay folder at every moment.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Literal, Protocol
+
+from interview.live_listen import Heard, Listener, RememberingTranscriber
+from interview.plan import Plan, Question
+from interview.session import Capture
+from voice.audio import write_wav
+
+log = logging.getLogger(__name__)
+
+Command = Literal["repeat", "skip"]
+
+CONSENT_NOTICE = (
+    "Before we start: this interview is recorded. Your answers are saved as audio and text, "
+    "transcribed and analysed to score them against the role's questions. Signs of confidence or "
+    "enthusiasm in your voice are noted for advice only and never change a score. "
+    "Do you agree? Please say yes or no.")
+CONSENT_RETRY = "Sorry, I did not catch that. Please say yes to agree, or no to stop."
+REPEAT_INTRO = "Of course. "
+CLOSING = "That was the last question. Thank you for your time, and goodbye."
+NO_CONSENT = "Understood. Nothing has been recorded. Goodbye."
+
+_REPEAT = re.compile(r"\b(repeat|say (that|it) again|pardon|come again|once more)\b")
+_SKIP = re.compile(r"\b(skip|next question|pass)\b")
+_YES = re.compile(r"\b(yes|yeah|yep|i agree|agree|i do|okay|ok|sure|of course)\b")
+_NO = re.compile(r"\b(no|nope|i do not|i don't|disagree)\b")
+# a voice command is a short utterance; a long answer that mentions "skip" is still an answer
+COMMAND_MAX_WORDS = 6
+
+
+class Speaker(Protocol):
+    def say(self, text: str) -> None: ...
+    def prepare(self, text: str) -> None: ...
+
+
+class View(Protocol):
+    """What the terminal shows; the live source reports, the CLI draws."""
+
+    def question(self, question: Question, text: str) -> None: ...
+    def speaking(self, text: str) -> None: ...
+    def listening(self, heard_s: float, level: float, partial: str) -> None: ...
+    def heard(self, text: str) -> None: ...
+
+
+class QuietView:
+    def question(self, question: Question, text: str) -> None: ...
+    def speaking(self, text: str) -> None: ...
+    def listening(self, heard_s: float, level: float, partial: str) -> None: ...
+    def heard(self, text: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Consent:
+    given: bool
+    method: str           # voice, key or flag
+    heard: str = ""
+
+
+def voice_command(text: str) -> Command | None:
+    """'repeat the question' -> repeat, 'skip' / 'next question' -> skip, else None."""
+    words = re.sub(r"[^a-z' ]+", " ", text.lower()).split()
+    if not words or len(words) > COMMAND_MAX_WORDS:
+        return None
+    phrase = " ".join(words)
+    if _REPEAT.search(phrase):
+        return "repeat"
+    if _SKIP.search(phrase):
+        return "skip"
+    return None
+
+
+def consent_answer(text: str) -> bool | None:
+    phrase = " ".join(re.sub(r"[^a-z' ]+", " ", text.lower()).split())
+    if _NO.search(phrase) and not _YES.search(phrase.replace("no problem", "")):
+        return False
+    if _YES.search(phrase):
+        return True
+    return None
+
+
+class LiveAnswers:
+    """AnswerSource for `run_session`: one spoken question and one listened answer per capture()."""
+
+    def __init__(self, plan: Plan, session_dir: Path, speaker: Speaker, listener: Listener,
+                 transcriber: RememberingTranscriber, *, view: View | None = None,
+                 key_pressed: Callable[[], str | None] = lambda: None, greeting: str | None = None):
+        self.plan = plan
+        self.session_dir = Path(session_dir)
+        self.speaker = speaker
+        self.listener = listener
+        self.transcriber = transcriber
+        self.view = view or QuietView()
+        self.key_pressed = key_pressed
+        self._greeting = greeting if greeting is not None else default_greeting(plan)
+        self.vocabulary = plan.vocabulary()
+        self.repeats = 0
+
+    def ask_consent(self, attempts: int = 2) -> Consent:
+        """Speak and show the notice; a 'yes' by voice or the y key agrees."""
+        text = CONSENT_NOTICE
+        for _ in range(attempts):
+            self._say(text)
+            heard = self.listener.listen(endpoint=_short_reply(self.listener))
+            key = self.key_pressed()
+            if key is not None and key.strip().lower() in ("y", "yes", "n", "no"):
+                return Consent(key.strip().lower().startswith("y"), "key", key.strip())
+            self.view.heard(heard.transcript.text)
+            answer = consent_answer(heard.transcript.text)
+            if answer is not None:
+                if not answer:
+                    self._say(NO_CONSENT)
+                return Consent(answer, "voice", heard.transcript.text)
+            text = CONSENT_RETRY
+        self._say(NO_CONSENT)
+        return Consent(False, "voice", "")
+
+    def capture(self, question: Question) -> Capture:
+        text = question.text
+        if self._greeting:
+            text, self._greeting = f"{self._greeting} {question.text}", None
+        while True:
+            self.view.question(question, text)
+            self._say(text)
+            self._prepare_next(question)
+            heard = self.listener.listen(self.vocabulary)
+            self.view.heard(heard.transcript.text)
+            command = voice_command(heard.transcript.text)
+            if command == "repeat":
+                self.repeats += 1
+                text = REPEAT_INTRO + question.text
+                continue
+            if command == "skip":
+                return Capture(None, flags=("not_answered", "skipped"))
+            return self._keep(question, heard)
+
+    def finish(self) -> None:
+        """The closing words."""
+        self._say(CLOSING)
+
+    def _keep(self, question: Question, heard: Heard) -> Capture:
+        if heard.utterance is None:
+            return Capture(None, flags=("no_answer",))
+        name = f"{question.id}.wav"
+        write_wav(self.session_dir / name, heard.utterance.audio)
+        self.transcriber.remember(heard.utterance, heard.transcript)
+        return Capture(heard.utterance, audio_path=name)
+
+    def _prepare_next(self, question: Question) -> None:
+        # synthesize ahead while the candidate answers; the planned next question is the likely one
+        ids = [q.id for q in self.plan.questions]
+        try:
+            following = self.plan.questions[ids.index(question.id) + 1]
+            upcoming = following.text
+        except (ValueError, IndexError):
+            upcoming = CLOSING
+        try:
+            self.speaker.prepare(upcoming)
+        except Exception as e:  # a failed pre-synthesis is retried when the text is said
+            log.debug("pre-synthesis failed: %s", e)
+
+    def _say(self, text: str) -> None:
+        self.view.speaking(text)
+        self.speaker.say(text)
+
+
+def _short_reply(listener: Listener):
+    from dataclasses import replace
+
+    # a yes/no needs no thinking-pause allowance
+    opts = listener.options.endpoint
+    return replace(opts, short_answer_silence_ms=opts.end_silence_ms, no_speech_timeout_s=20.0)
+
+
+def default_greeting(plan: Plan) -> str:
+    who = f" at {plan.company}" if plan.company else ""
+    return (f"Hello, and welcome to this interview for the {plan.role} role{who}. "
+            f"I will ask you {len(plan.questions)} questions. Take your time; say 'repeat the question' "
+            f"to hear one again, or 'skip' to move on. Here is the first question.")

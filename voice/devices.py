@@ -1,0 +1,95 @@
+"""Microphones and speakers: list them, resolve a name or index the user gave, and check they work.
+
+PortAudio lists devices once, when sounddevice is imported, so the environment (PULSE_SERVER,
+ALSA_CONFIG_PATH) must be set before the first call here.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Literal
+
+from voice.errors import DeviceError, MissingDependency
+
+log = logging.getLogger(__name__)
+
+Direction = Literal["input", "output"]
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    index: int
+    name: str
+    host_api: str
+    input_channels: int
+    output_channels: int
+    native_rate_hz: int
+    default_input: bool = False
+    default_output: bool = False
+
+    def describe(self) -> str:
+        marks = ("<in " if self.default_input else "") + ("out>" if self.default_output else "")
+        return (f"{self.index:>3} {self.name} ({self.host_api}) in={self.input_channels} "
+                f"out={self.output_channels} {self.native_rate_hz} Hz {marks}".rstrip())
+
+
+def sounddevice_module():
+    """Import sounddevice, turning a missing PortAudio into a clear error."""
+    try:
+        import sounddevice
+    except ImportError as e:
+        raise MissingDependency("sounddevice") from e
+    except OSError as e:  # the Python package is there but the PortAudio library is not
+        raise DeviceError(f"PortAudio could not be loaded ({e})", "apt-get install libportaudio2") from e
+    return sounddevice
+
+
+def list_devices() -> list[DeviceInfo]:
+    sd = sounddevice_module()
+    try:
+        raw = sd.query_devices()
+        apis = sd.query_hostapis()
+        default_in, default_out = sd.default.device
+    except Exception as e:  # PortAudioError: no audio system at all
+        raise DeviceError(f"audio devices could not be listed ({e})") from e
+    devices = []
+    for d in raw:
+        devices.append(DeviceInfo(
+            index=int(d["index"]), name=str(d["name"]), host_api=str(apis[d["hostapi"]]["name"]),
+            input_channels=int(d["max_input_channels"]), output_channels=int(d["max_output_channels"]),
+            native_rate_hz=int(round(d["default_samplerate"])),
+            default_input=int(d["index"]) == default_in, default_output=int(d["index"]) == default_out))
+    return devices
+
+
+def device_list_text(devices: list[DeviceInfo] | None = None) -> str:
+    devices = list_devices() if devices is None else devices
+    return "; ".join(d.describe() for d in devices) or "no audio devices found"
+
+
+def resolve_device(wanted: str | int | None, direction: Direction,
+                   devices: list[DeviceInfo] | None = None) -> DeviceInfo:
+    """The device the user asked for (index, exact name, or unique name part), else the default.
+
+    Raises DeviceError listing the devices there are, so the user can pick one.
+    """
+    devices = list_devices() if devices is None else devices
+    usable = [d for d in devices if (d.input_channels if direction == "input" else d.output_channels) > 0]
+    if not usable:
+        raise DeviceError(f"no audio {direction} device found", "connect a microphone/speaker or check PulseAudio")
+    if wanted is None or wanted == "":
+        chosen = next((d for d in usable if (d.default_input if direction == "input" else d.default_output)), None)
+        return chosen or usable[0]
+    text = str(wanted).strip()
+    if text.isdigit():
+        chosen = next((d for d in usable if d.index == int(text)), None)
+    else:
+        chosen = next((d for d in usable if d.name == text), None)
+        if chosen is None:
+            matches = [d for d in usable if text.lower() in d.name.lower()]
+            chosen = matches[0] if len(matches) == 1 else None
+    if chosen is None:
+        listing = "; ".join(d.describe() for d in usable)
+        raise DeviceError(f"no {direction} device '{text}'; {direction} devices: {listing}",
+                          "pass a name or index from 'interview devices'")
+    return chosen

@@ -1,0 +1,75 @@
+"""Checks that a desktop can hold a live interview, each with a fix when it fails.
+
+Kept in voice/ for the audio checks; the model checks are passed in by the CLI so that voice
+imports no other project package.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+def run_check(name: str, probe: Callable[[], str], fix: str) -> Check:
+    """Run one probe; its return value is the detail, any exception a failure."""
+    try:
+        return Check(name, True, probe())
+    except Exception as e:  # a doctor reports every failure instead of stopping at the first
+        message = getattr(e, "one_line", lambda: str(e))()
+        return Check(name, False, message[:300], fix)
+
+
+def record_level(device: str | int | None = None, seconds: float = 1.0) -> str:
+    """Record from the microphone and report its level."""
+    from voice.devices import resolve_device, sounddevice_module
+
+    sd = sounddevice_module()
+    info = resolve_device(device, "input")
+    audio = sd.rec(int(info.native_rate_hz * seconds), samplerate=info.native_rate_hz, channels=1,
+                   device=info.index, dtype="float32", blocking=True)
+    rms = float(np.sqrt(np.mean(np.square(audio)))) if audio.size else 0.0
+    db = 20 * np.log10(max(rms, 1e-9))
+    note = "" if rms > 1e-4 else " (silent: is the microphone muted?)"
+    return f"{info.name} at {info.native_rate_hz} Hz, level {db:.0f} dBFS{note}"
+
+
+def play_tone(device: str | int | None = None) -> str:
+    from voice.sinks import SpeakerSink, tone
+    from voice.tts import Synthesizer
+
+    sink = SpeakerSink(Synthesizer(), device)
+    sink.play(tone(0.3))
+    return f"{sink.device.name} at {sink.device.native_rate_hz} Hz"
+
+
+def synthesize(engine: str, voice: str | None = None) -> str:
+    from voice.tts import Synthesizer, TTSOptions
+
+    synth = Synthesizer(TTSOptions(engine=engine, voice=voice))
+    try:
+        audio = synth.synthesize("Testing one two three.")
+    finally:
+        synth.close()
+    if audio.duration_s < 0.3:
+        raise RuntimeError("the speech engine produced no audio")
+    return f"{synth.engine_used}: {audio.duration_s:.1f} s of speech"
+
+
+def vad_loads() -> str:
+    from voice.streaming_vad import FRAME_SAMPLES, StreamingSpeechDetector
+
+    detector = StreamingSpeechDetector()
+    detector.probability(np.zeros(FRAME_SAMPLES, dtype=np.float32))
+    return "Silero VAD ready"
