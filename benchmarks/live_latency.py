@@ -45,7 +45,7 @@ def main() -> int:
     speaker = Monitor("vspeaker.monitor", env)
     mic = Monitor("vmic_in.monitor", env)
     process = subprocess.Popen(
-        [sys.executable, str(REPO / "tests" / "live_main.py"), "--plan", str(work / "plan.yaml"),
+        [sys.executable, "-m", "interview", "live", "--plan", str(work / "plan.yaml"), "--max-followups", "0",
          "--out", str(work / "session"), "--yes-consent", "--tts", args.tts,
          "--end-silence-ms", str(args.end_silence_ms)],
         env={**os.environ, **env, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"},

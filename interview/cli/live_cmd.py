@@ -7,6 +7,8 @@ import os
 import shutil
 from pathlib import Path
 
+from interview.cli.common import (add_emotion_arguments, add_interviewer_arguments, add_model_arguments, config_for,
+                                 emotion_options, llm_options, max_followups, stt_options)
 from voice.errors import VivavoceError
 
 log = logging.getLogger(__name__)
@@ -28,6 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--echo-tail-ms", type=int, default=300, help="microphone ignored after speaking")
     parser.add_argument("--yes-consent", action="store_true",
                         help="the candidate has agreed already (recorded as consent by flag)")
+    add_model_arguments(parser)
+    add_emotion_arguments(parser)
+    add_interviewer_arguments(parser)
 
 
 class Keys:
@@ -49,18 +54,19 @@ class Keys:
         return line
 
 
-def load_models(args: argparse.Namespace):
-    """The transcriber and scorer; separate so tests and tools can substitute them."""
-    from nlp.scoring import OfflineScorer
-    from voice.stt import WhisperTranscriber
+def load_models(args: argparse.Namespace, config: dict):
+    """The transcriber, loaded before the first question so no answer waits for it."""
+    from voice.stt import WhisperTranscriber, load_whisper
 
-    return WhisperTranscriber(), OfflineScorer()
+    options = stt_options(args, config)
+    load_whisper(options)
+    return WhisperTranscriber(options)
 
 
 def write_reports(record, out_dir: Path) -> list[Path]:
     from reports import write_reports as write
 
-    return list(write(record, out_dir) or [])
+    return list(write(record, out_dir).values())
 
 
 def run(args: argparse.Namespace) -> int:
@@ -76,7 +82,11 @@ def run(args: argparse.Namespace) -> int:
 
     resolve_device(args.input_device, "input")
     resolve_device(args.output_device, "output")
-    transcriber_base, scorer = load_models(args)
+    config = config_for(args)
+    llm = llm_options(args, config)
+    followups = max_followups(args, config)
+    feelings = emotion_options(args, config)
+    transcriber_base = load_models(args, config)
     _warm_up(transcriber_base)
 
     from interview.cli.live_view import TerminalView, key_poller
@@ -129,11 +139,18 @@ def run(args: argparse.Namespace) -> int:
             if journal.is_new:
                 _copy_plan(plan, session_dir)
                 journal.write_header(plan, {"mode": "live", "candidate": plan.candidate,
-                                            "started": SystemClock.wall_iso(), "tts": args.tts})
+                                            "started_at": SystemClock.wall_iso(), "tts": args.tts,
+                                            "interviewer": f"llm:{llm.model}" if llm else "offline"})
             if consent_event is None:
                 journal.append_event("consent", given=True, method=consent.method, at=SystemClock.wall_iso(),
                                      heard=consent.heard)
-            parts = SessionParts(answers=answers, transcriber=transcriber, scorer=scorer, clock=SystemClock())
+            from interview.assembly import build_judging
+            from nlp.emotion_local import build_emotion_classifier
+
+            judging = build_judging(llm, notify=view.line, record=journal.append_event, max_followups=followups)
+            parts = SessionParts(answers=answers, transcriber=transcriber, scorer=judging.scorer,
+                                 emotion=build_emotion_classifier(feelings), interviewer=judging.interviewer,
+                                 clock=SystemClock())
             try:
                 record = run_session(plan, parts, journal, done=done,
                                      on_turn=lambda t: view.line(f"turn {t.question.id} saved"
@@ -152,11 +169,7 @@ def run(args: argparse.Namespace) -> int:
         shutil.rmtree(session_dir, ignore_errors=True)
         return 130 if interrupted else 0
     full = read_journal(session_dir).record()
-    try:
-        paths = write_reports(full, session_dir)
-    except ImportError:
-        log.warning("reports are not available in this build; the journal is in %s", session_dir)
-        paths = []
+    paths = write_reports(full, session_dir)
     answered = sum(1 for t in full.turns if t.answered)
     if interrupted:
         print(f"interrupted: {answered} answered turn(s) kept; resume with: interview live --resume {session_dir}")
