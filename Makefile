@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
-SHARED ?= ../shared
+SHARED ?= $(abspath ../shared)
 APT_PACKAGES := espeak-ng libespeak-ng1 libportaudio2 libsndfile1 pulseaudio pulseaudio-utils \
 	libasound2-plugins alsa-utils sox poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0 \
 	pocketsphinx-testdata fonts-dejavu-core

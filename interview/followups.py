@@ -62,10 +62,16 @@ def _concrete(text: str) -> bool:
 
 
 def topic_of(question: Question) -> str:
-    """A short noun phrase for the question's subject: its first rubric point or its competency."""
+    """A short noun phrase for the question's subject: its competency, else its first rubric point.
+
+    Competencies are noun phrases ("model monitoring"); rubric points are often clauses ("explains the
+    disagreement concretely") that read badly inside "an example of ...".
+    """
+    if question.competency:
+        return question.competency.rstrip(".").lower()
     if question.rubric:
         return question.rubric[0].rstrip(".").lower()
-    return (question.competency or "this").lower()
+    return "this"
 
 
 def followup_text(need: AnswerNeed, question: Question) -> str | None:

@@ -155,7 +155,8 @@ def _overall(turns: tuple[TurnEvaluation, ...], thresholds: Thresholds) -> Overa
     total_weight = sum(t.weight for t in turns)
     score = round(100 * sum(t.weight * t.quality for t in turns) / total_weight) if total_weight else 0
     recommendation = recommend(score, thresholds)
-    answered = [t for t in turns if t.answered]
+    asked = [t for t in turns if "suggested_followup" not in t.flags]
+    answered = [t for t in asked if t.answered]
     scored = [t for t in answered if t.score is not None]
     relevances = [t.relevance for t in answered]
     scores = [t.score for t in scored if t.score is not None]
@@ -163,7 +164,7 @@ def _overall(turns: tuple[TurnEvaluation, ...], thresholds: Thresholds) -> Overa
         score=score,
         recommendation=recommendation,
         reasons=_reasons(score, recommendation, turns, thresholds),
-        questions_total=len(turns),
+        questions_total=len(asked),
         answered=len(answered),
         average_relevance=round(sum(relevances) / len(relevances), 1) if relevances else None,
         average_score=round(sum(scores) / len(scores), 2) if scores else None,
@@ -180,6 +181,8 @@ def _reasons(score: int, recommendation: str, turns: tuple[TurnEvaluation, ...],
     bands = {"strong_yes": f"{thresholds.strong_yes_min:g} and above", "yes": f"{thresholds.yes_min:g} and above",
              "no": f"{thresholds.no_min:g} and above", "strong_no": f"below {thresholds.no_min:g}"}
     reasons = [f"Overall score {score}/100 ({recommendation} applies at {bands[recommendation]})."]
+    suggested = [t.question_id for t in turns if "suggested_followup" in t.flags]
+    turns = tuple(t for t in turns if "suggested_followup" not in t.flags)
     planned = [t for t in turns if t.kind == "planned"]
     reasons.append(f"Answered {sum(t.answered for t in planned)} of {len(planned)} planned questions.")
     rubric_total = sum(len(t.rubric) for t in turns)
@@ -195,6 +198,8 @@ def _reasons(score: int, recommendation: str, turns: tuple[TurnEvaluation, ...],
     strong = [t.question_id for t in turns if t.score is not None and t.score >= 4]
     if strong:
         reasons.append("Strong answers (4-5/5): " + ", ".join(strong) + ".")
+    if suggested:
+        reasons.append("Follow-ups to ask in the next round (not scored): " + ", ".join(suggested) + ".")
     return tuple(reasons)
 
 

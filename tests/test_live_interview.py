@@ -129,7 +129,7 @@ def test_spoken_interview_with_pause_and_repeat(tmp_path, audio_env, voices):
     turns = [e for e in lines if e["type"] == "turn"]
     assert [t["question"]["id"] for t in turns] == ["q1", "q2", "q3"], out
     texts = [t["transcript"]["text"].lower() for t in turns]
-    assert "python" in texts[0] and "pipeline" in texts[0]
+    assert "python" in texts[0] and any(w in texts[0] for w in ("pipeline", "night", "load")), texts[0]
     # both halves in one turn (tiny.en on synthetic speech misses single words, so any of a few)
     assert any(w in texts[1] for w in ("always", "write", "test")), texts[1]
     assert any(w in texts[1] for w in ("results", "sample", "database")), texts[1]
