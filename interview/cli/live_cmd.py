@@ -180,14 +180,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _warm_up(transcriber) -> None:
-    # the first decode allocates and tunes; pay for it before the candidate is waiting
+    """Load every model and run each once before the first question, so no answer waits for a load."""
     import numpy as np
 
-    from voice.audio import AudioChunk, Utterance
+    from nlp.embedding import load_embedder
 
-    tone = (0.1 * np.sin(np.arange(8000) * 2 * np.pi * 220 / 16000)).astype(np.float32)
+    tone = (0.1 * np.sin(np.arange(16000) * 2 * np.pi * 220 / 16000)).astype(np.float32)
     try:
-        transcriber.transcribe(Utterance(AudioChunk(tone), 0.0, 0.5))
+        # straight to whisper: the VAD would (rightly) skip a tone and leave the decoder cold
+        list(transcriber.model.transcribe(tone, beam_size=1)[0])
+        load_embedder().embed(["Warming up the answer scorer."])
     except Exception as e:  # a warm-up failure will show again, with context, on the first answer
         log.debug("warm-up failed: %s", e)
 
