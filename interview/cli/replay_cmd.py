@@ -16,6 +16,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("folder", metavar="DIR", help="replay folder: plan.yaml and one recording per answer")
     parser.add_argument("--out", metavar="OUT", help="output folder (default: DIR/analysis)")
     parser.add_argument("--plan", metavar="FILE", help="plan file, if not DIR/plan.yaml")
+    parser.add_argument("--jd", metavar="FILE", help="job description file (replaces the plan's; may be anywhere)")
+    parser.add_argument("--candidate-resume", metavar="FILE",
+                        help="candidate's resume file (replaces the plan's; may be anywhere)")
     parser.add_argument("--candidate", metavar="NAME", help="candidate name shown in reports")
     parser.add_argument("--resume", action="store_true", help="continue an interrupted replay in OUT")
     parser.add_argument("--format", default=None, metavar="LIST",
@@ -30,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
     from interview.session import SessionParts
 
     config = config_for(args)
-    source = open_replay_folder(args.folder, plan_path=args.plan)
+    source = open_replay_folder(args.folder, plan_path=args.plan, job_description=args.jd,
+                                resume=args.candidate_resume)
     out = Path(args.out) if args.out else source.folder / "analysis"
     formats = _formats(args.format or ",".join(config.get("report", {}).get("formats", ["md", "html", "json"])))
     options = stt_options(args, config)
