@@ -40,6 +40,8 @@ class FileAnswers:
 
     def capture(self, question: Question) -> Capture:
         path = find_recording(self.folder, question.id)
+        if path is not None:
+            path = path.resolve()  # absolute in the journal, so `interview delete` finds it from anywhere
         if path is None:
             # an asynchronous interview cannot answer a follow-up it never heard: keep it as a suggestion
             flag = "suggested_followup" if question.kind == "followup" else "not_answered"
