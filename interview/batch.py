@@ -130,6 +130,12 @@ def _init_worker(settings: BatchSettings) -> None:
     _worker_settings = settings
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     logging.basicConfig(level=logging.ERROR)
+    if settings.stt.cpu_threads:
+        try:
+            import torch
+            torch.set_num_threads(settings.stt.cpu_threads)
+        except ImportError:
+            pass
     warm_models(settings)
 
 

@@ -41,6 +41,13 @@ def run_many(args: argparse.Namespace, folders: list[str]) -> int:
     else:
         load_whisper(options)  # a bad model is one clean error, not fifty failed sessions
     jobs = output_folders(folders, args.out_root)
+    workers = args.workers if args.workers is not None else 1
+    if workers > 1 and options.cpu_threads == 0:
+        import dataclasses
+        import os
+        # N workers each using every core only fight over them: share the cores out
+        settings = dataclasses.replace(settings, stt=dataclasses.replace(
+            options, cpu_threads=max(1, (os.cpu_count() or 1) // workers)))
 
     def report(result) -> None:
         if args.quiet and result.ok:
@@ -48,7 +55,7 @@ def run_many(args: argparse.Namespace, folders: list[str]) -> int:
         status = f"ok ({result.turns} turns)" if result.ok else f"FAILED: {result.message}"
         sys.stderr.write(f"{result.folder}: {status}\n")
 
-    results = run_batch(jobs, settings, workers=args.workers if args.workers is not None else 1, executor=args.executor,
+    results = run_batch(jobs, settings, workers=workers, executor=args.executor,
                         ray_address=args.ray_address, on_result=report)
     ok, failed = summary(results)
     print(f"{ok} of {len(results)} sessions replayed" + (f", {failed} failed" if failed else ""))
