@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -40,6 +40,8 @@ class FileAnswers:
 
     def capture(self, question: Question) -> Capture:
         path = find_recording(self.folder, question.id)
+        if path is not None:
+            path = path.resolve()  # absolute in the journal, so `interview delete` finds it from anywhere
         if path is None:
             # an asynchronous interview cannot answer a follow-up it never heard: keep it as a suggestion
             flag = "suggested_followup" if question.kind == "followup" else "not_answered"
@@ -79,8 +81,13 @@ class ReplayInput:
     asked: tuple[Question, ...]
 
 
-def open_replay_folder(folder: str | os.PathLike, *, plan_path: str | None = None) -> ReplayInput:
-    """Validate a replay folder: it must exist and hold a valid plan."""
+def open_replay_folder(folder: str | os.PathLike, *, plan_path: str | None = None,
+                       job_description: str | None = None, resume: str | None = None) -> ReplayInput:
+    """Validate a replay folder: it must exist and hold a valid plan.
+
+    `job_description` and `resume` are files named on the command line: they replace the plan's and, being
+    the operator's own choice, may live anywhere; paths inside a plan may not leave the plan's folder.
+    """
     root = Path(folder)
     if not root.exists():
         raise VivavoceError(f"{root}: no such folder")
@@ -89,7 +96,12 @@ def open_replay_folder(folder: str | os.PathLike, *, plan_path: str | None = Non
     plan_file = Path(plan_path) if plan_path else root / "plan.yaml"
     if not plan_file.exists():
         raise PlanError(f"{plan_file}: no plan.yaml in the replay folder")
-    plan = load_plan(plan_file)
+    given = {"job_description": job_description, "resume": resume}
+    outside = tuple(Path(p).resolve().parent for p in given.values() if p)
+    plan = load_plan(plan_file, allow_outside=outside)
+    documents = {field: _read_document(Path(p), field) for field, p in given.items() if p}
+    if documents:
+        plan = replace(plan, **documents)
     asked: tuple[Question, ...] = ()
     if (root / JOURNAL_NAME).exists():
         try:
@@ -97,6 +109,17 @@ def open_replay_folder(folder: str | os.PathLike, *, plan_path: str | None = Non
         except VivavoceError as e:
             log.warning("%s: earlier journal not used (%s)", root, e.one_line())
     return ReplayInput(folder=root, plan=plan, asked=asked)
+
+
+def _read_document(path: Path, what: str) -> str:
+    from interview.plan import MAX_PLAN_BYTES
+
+    if not path.is_file():
+        raise PlanError(f"{path}: no such file", f"the {what.replace('_', ' ')} given on the command line")
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")[:MAX_PLAN_BYTES]
+    except OSError as e:
+        raise PlanError(f"{path}: cannot read ({e.strerror})") from None
 
 
 def prepare_output(out: Path, *, resume: bool) -> tuple[Journal, tuple[Turn, ...]]:

@@ -38,6 +38,36 @@ class SttOptions:
     cpu_threads: int = 0
     language: str | None = None
     vad: VadOptions = VadOptions()
+    # whisper computes one spectrogram over all it is given: long answers are decoded in pieces of at
+    # most this much speech, cut at the VAD's pauses, so memory stays bounded whatever the length
+    max_piece_s: float = 300.0
+
+
+def speech_pieces(spans: Sequence[tuple[float, float]], max_piece_s: float) -> list[tuple[tuple[float, float], ...]]:
+    """Group speech spans, in order, into pieces of at most `max_piece_s` of speech each.
+
+    Pieces end at a pause between spans where possible; a single span longer than a piece is cut.
+    """
+    pieces: list[tuple[tuple[float, float], ...]] = []
+    current: list[tuple[float, float]] = []
+    length = 0.0
+    for start, end in spans:
+        while end - start > 0:
+            room = max_piece_s - length
+            if end - start <= room:
+                current.append((start, end))
+                length += end - start
+                break
+            if current:
+                pieces.append(tuple(current))
+                current, length = [], 0.0
+                continue
+            current.append((start, start + max_piece_s))  # one span longer than a piece
+            pieces.append(tuple(current))
+            current, length, start = [], 0.0, start + max_piece_s
+    if current:
+        pieces.append(tuple(current))
+    return pieces
 
 
 def cache_dir() -> Path:
@@ -146,21 +176,33 @@ class WhisperTranscriber:
             spans = speech_spans(chunk, self.options.vad)
         if not spans:
             return Transcript(text="", speech_s=0.0)
+        total = total_speech_s(spans)
+        if total < 0.1:
+            return Transcript(text="", speech_s=total)
+        segments: list[Segment] = []
+        language = None
+        for piece in speech_pieces(spans, self.options.max_piece_s):
+            found, piece_language = self._transcribe_piece(chunk, piece, vocabulary)
+            segments.extend(found)
+            language = language or piece_language
+        text = " ".join(s.text for s in segments).strip()
+        return Transcript(text=text, segments=tuple(segments), language=language or "en", speech_s=total)
+
+    def _transcribe_piece(self, chunk: AudioChunk, spans: tuple[tuple[float, float], ...],
+                          vocabulary: Sequence[str]) -> tuple[list[Segment], str | None]:
         speech = join_speech(chunk, spans)
         if len(speech.samples) < SAMPLE_RATE_HZ // 10:
-            return Transcript(text="", speech_s=total_speech_s(spans))
+            return [], None
         segments_iter, info = self.model.transcribe(
             speech.samples, beam_size=self.options.beam_size, language=self.options.language,
             initial_prompt=build_prompt(vocabulary), vad_filter=False, condition_on_previous_text=False)
         # the generator decodes lazily: materialise here so cost and errors belong to this call
         raw = list(segments_iter)
-        segments = tuple(
+        segments = [
             Segment(start_s=chunk.start_s + speech.original_time(s.start),
                     end_s=chunk.start_s + speech.original_time(s.end),
                     text=s.text.strip(), avg_logprob=float(s.avg_logprob), no_speech_prob=float(s.no_speech_prob))
             for s in raw
             if s.text.strip() and not (s.no_speech_prob > MAX_NO_SPEECH_PROB and s.avg_logprob < MIN_AVG_LOGPROB)
-        )
-        text = " ".join(s.text for s in segments).strip()
-        return Transcript(text=text, segments=segments, language=info.language or "en",
-                          speech_s=total_speech_s(spans))
+        ]
+        return segments, info.language

@@ -1,4 +1,8 @@
-"""`interview replay DIR --out OUT`: recorded answers -> transcript, scores, journal and reports."""
+"""`interview replay DIR --out OUT`: recorded answers -> transcript, scores, journal and reports.
+
+`interview replay DIR1 DIR2 ... --out-root OUT [--workers N]` (or `--batch FILE`) replays many sessions in one
+run, loading the models once per worker (see interview.batch); a failed session never stops the others.
+"""
 from __future__ import annotations
 
 import argparse
@@ -13,24 +17,52 @@ HELP = "analyse a folder of recorded answers (plan.yaml + <question id>.wav ...)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("folder", metavar="DIR", help="replay folder: plan.yaml and one recording per answer")
+    parser.add_argument("folders", metavar="DIR", nargs="*",
+                        help="replay folder(s): plan.yaml and one recording per answer")
     parser.add_argument("--out", metavar="OUT", help="output folder (default: DIR/analysis)")
     parser.add_argument("--plan", metavar="FILE", help="plan file, if not DIR/plan.yaml")
+    parser.add_argument("--jd", metavar="FILE", help="job description file (replaces the plan's; may be anywhere)")
+    parser.add_argument("--candidate-resume", metavar="FILE",
+                        help="candidate's resume file (replaces the plan's; may be anywhere)")
     parser.add_argument("--candidate", metavar="NAME", help="candidate name shown in reports")
     parser.add_argument("--resume", action="store_true", help="continue an interrupted replay in OUT")
     parser.add_argument("--format", default=None, metavar="LIST",
                         help="report formats, comma-separated: md,html,json,pdf (default md,html,json)")
+    batch = parser.add_argument_group("many sessions")
+    batch.add_argument("--out-root", metavar="OUT", help="one output folder per session under OUT")
+    batch.add_argument("--batch", metavar="FILE", help="file listing session folders, one per line")
+    batch.add_argument("--workers", type=int, metavar="N", help="sessions replayed in parallel (default 1)")
+    batch.add_argument("--executor", choices=("local", "ray"), default="local",
+                       help="local processes, or a Ray cluster (pip install 'vivavoce[ray]')")
+    batch.add_argument("--ray-address", metavar="ADDR", help="Ray cluster address (default: start a local one)")
     add_model_arguments(parser)
     add_emotion_arguments(parser)
     add_interviewer_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
+    from voice.errors import VivavoceError
+
+    folders = list(args.folders)
+    if args.batch:
+        from interview.batch import read_batch_file
+        folders += read_batch_file(args.batch)
+    if not folders:
+        raise VivavoceError("no replay folder given", "interview replay DIR, or DIR1 DIR2 --out-root OUT")
+    if (len(folders) > 1 or args.batch or args.out_root or args.workers is not None or args.executor != "local"
+            or args.ray_address):
+        from interview.cli.batch_run import run_many
+        return run_many(args, folders)
+    return _run_one(args, folders[0])
+
+
+def _run_one(args: argparse.Namespace, folder: str) -> int:
     from interview.replay import open_replay_folder, replay
     from interview.session import SessionParts
 
     config = config_for(args)
-    source = open_replay_folder(args.folder, plan_path=args.plan)
+    source = open_replay_folder(folder, plan_path=args.plan, job_description=args.jd,
+                                resume=args.candidate_resume)
     out = Path(args.out) if args.out else source.folder / "analysis"
     formats = _formats(args.format or ",".join(config.get("report", {}).get("formats", ["md", "html", "json"])))
     options = stt_options(args, config)
