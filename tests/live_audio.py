@@ -7,7 +7,6 @@ answer into the microphone. Every wait polls the captured signal with a bounded 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import threading
 import time
@@ -24,12 +23,12 @@ def shared_dir() -> Path:
     return Path(os.environ.get("SHARED_DIR", REPO.parent / "shared"))
 
 
-def audio_up() -> dict[str, str] | None:
-    """Start (or reuse) the virtual devices; returns their environment, or None where impossible."""
+def audio_up() -> dict[str, str]:
+    """Start (or reuse) the virtual devices and return their environment; a broken setup fails loudly."""
     script = shared_dir() / "ci" / "audio-up.sh"
-    if not script.exists() or not shutil.which("pulseaudio"):
-        return None
-    result = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=60)
+    if not script.exists():
+        raise RuntimeError(f"{script} not found: set SHARED_DIR to the folder holding ci/audio-up.sh")
+    result = subprocess.run(["bash", str(script), "--install"], capture_output=True, text=True, timeout=300)
     if result.returncode != 0:  # the devices should be there: a broken setup must fail, not skip
         raise RuntimeError(f"audio-up.sh failed: {result.stderr.strip()[-500:]}")
     env = {}
@@ -38,7 +37,7 @@ def audio_up() -> dict[str, str] | None:
             key, _, value = line[len("export "):].partition("=")
             env[key] = value.strip("'\"")
     if "PULSE_SERVER" not in env:
-        return None
+        raise RuntimeError(f"audio-up.sh printed no PULSE_SERVER: {result.stdout.strip()[-300:]}")
     os.environ.update(env)  # before anything in this process imports sounddevice
     return env
 

@@ -1,12 +1,12 @@
 """Load: many sessions in one command, models once per worker, failures reported without stopping the batch."""
 from __future__ import annotations
 
-import importlib.util
 import json
+import os
 
 import pytest
 
-from tests.conftest import assert_clean_error, run_cli
+from tests.conftest import REPO, assert_clean_error, run_cli
 from tests.sessions_guarantees import ANSWERS, make_session
 
 ONE = dict(list(ANSWERS.items())[:1])
@@ -55,14 +55,17 @@ def test_batch_bad_usage_is_a_clean_error(tmp_path, extra, needle):
     assert_clean_error(run_cli("replay", *map(str, folders), "--out-root", str(tmp_path / "o"), *extra), needle)
 
 
-@pytest.mark.skipif(importlib.util.find_spec("ray") is not None, reason="ray is installed: see the ray test")
 def test_ray_executor_without_ray_names_the_extra(tmp_path):
-    result = run_cli("replay", str(tmp_path), str(tmp_path), "--executor", "ray")
+    # a `ray` that cannot be imported, first on the path, stands for an installation without the extra
+    blocker = tmp_path / "no_ray"
+    (blocker / "ray").mkdir(parents=True)
+    (blocker / "ray" / "__init__.py").write_text("raise ImportError(\"No module named 'ray'\")\n")
+    result = run_cli("replay", str(tmp_path), str(tmp_path), "--executor", "ray",
+                     env={"PYTHONPATH": os.pathsep.join([str(blocker), str(REPO)])})
     assert_clean_error(result, "ray", "vivavoce[ray]")
 
 
 @pytest.mark.integration
-@pytest.mark.skipif(importlib.util.find_spec("ray") is None, reason="optional extra vivavoce[ray] not installed")
 def test_ray_executor_on_a_local_ray_instance(tmp_path):
     import ray
 
