@@ -17,17 +17,14 @@ from typing import Callable, Literal, Protocol
 from interview.live_listen import Heard, Listener, RememberingTranscriber
 from interview.plan import Plan, Question
 from interview.session import Capture
+from interview.consent import DEFAULT_NOTICE
 from voice.audio import write_wav
 
 log = logging.getLogger(__name__)
 
 Command = Literal["repeat", "skip"]
 
-CONSENT_NOTICE = (
-    "Before we start: this interview is recorded. Your answers are saved as audio and text, "
-    "transcribed and analysed to score them against the role's questions. Signs of confidence or "
-    "enthusiasm in your voice are noted for advice only and never change a score. "
-    "Do you agree? Please say yes or no.")
+CONSENT_QUESTION = " Please say yes or no."
 CONSENT_RETRY = "Sorry, I did not catch that. Please say yes to agree, or no to stop."
 REPEAT_INTRO = "Of course. "
 CLOSING = "That was the last question. Thank you for your time, and goodbye."
@@ -96,7 +93,8 @@ class LiveAnswers:
 
     def __init__(self, plan: Plan, session_dir: Path, speaker: Speaker, listener: Listener,
                  transcriber: RememberingTranscriber, *, view: View | None = None,
-                 key_pressed: Callable[[], str | None] = lambda: None, greeting: str | None = None):
+                 key_pressed: Callable[[], str | None] = lambda: None, greeting: str | None = None,
+                 notice: str = DEFAULT_NOTICE):
         self.plan = plan
         self.session_dir = Path(session_dir)
         self.speaker = speaker
@@ -107,10 +105,11 @@ class LiveAnswers:
         self._greeting = greeting if greeting is not None else default_greeting(plan)
         self.vocabulary = plan.vocabulary()
         self.repeats = 0
+        self.notice = notice
 
     def ask_consent(self, attempts: int = 2) -> Consent:
         """Speak and show the notice; a 'yes' by voice or the y key agrees."""
-        text = CONSENT_NOTICE
+        text = self.notice + CONSENT_QUESTION
         for _ in range(attempts):
             self._say(text)
             heard = self.listener.listen(endpoint=_short_reply(self.listener))

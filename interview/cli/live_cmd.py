@@ -114,8 +114,11 @@ def run(args: argparse.Namespace) -> int:
                         stop_requested=keys.stop_requested,
                         on_progress=lambda s, partial: view.listening(s, mic.level, partial))
     greeting = "Welcome back. Let us continue where we stopped." if done else None
+    from interview.consent import notice_text
+
+    notice = notice_text(config)
     answers = LiveAnswers(plan, session_dir, speaker, listener, transcriber, view=view,
-                          key_pressed=keys.take, greeting=greeting)
+                          key_pressed=keys.take, greeting=greeting, notice=notice)
     created = not session_dir.exists()
     record = None
     interrupted = False
@@ -126,8 +129,7 @@ def run(args: argparse.Namespace) -> int:
             if args.yes_consent:
                 consent = Consent(True, "flag")
             else:
-                view.line("Consent notice: the interview is recorded (audio and text), transcribed and analysed; "
-                          "emotion cues are advisory only. Say 'yes' or type y + Enter to agree.")
+                view.line(f"Consent notice: {notice} Say 'yes' or type y + Enter to agree.")
                 consent = answers.ask_consent()
             if not consent.given:
                 view.stop()
