@@ -50,3 +50,20 @@ def test_kill_9_mid_replay_then_resume_loses_and_repeats_nothing(tmp_path):
     assert [e["type"] for e in entries].count("header") == 1
     assert turns[:len(before)] == before  # the finished turns were kept as written, not redone
     assert (out / "report.json").exists()
+
+
+def test_a_crash_while_writing_a_report_leaves_the_previous_report_whole(tmp_path, monkeypatch):
+    from reports.write import write_atomic
+
+    report = write_atomic(tmp_path / "report.md", "# the previous, complete report\n")
+
+    def crash(*args, **kwargs):
+        raise OSError("disk gone mid-write")
+
+    monkeypatch.setattr("reports.write.os.replace", crash)
+    try:
+        write_atomic(report, "# a new report that never finished")
+    except OSError:
+        pass
+    assert report.read_text() == "# the previous, complete report\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"], "no temp file is left behind"
