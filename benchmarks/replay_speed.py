@@ -8,7 +8,6 @@ Run: .venv/bin/python benchmarks/replay_speed.py [FOLDER] [--repeat N]
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 import time
@@ -17,13 +16,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from interview.assembly import build_judging  # noqa: E402
+from interview.assembly import replay_parts  # noqa: E402
 from interview.replay import find_recording, open_replay_folder, replay  # noqa: E402
-from interview.session import SessionParts  # noqa: E402
-from nlp.emotion_local import EmotionOptions, build_emotion_classifier  # noqa: E402
+from nlp.emotion_local import EmotionOptions  # noqa: E402
 from reports import write_reports  # noqa: E402
 from voice.audio import decode_file  # noqa: E402
-from voice.stt import SttOptions, WhisperTranscriber, load_whisper, resolve_model  # noqa: E402
+from voice.stt import SttOptions, load_whisper, resolve_model  # noqa: E402
 
 
 def bare_faster_whisper(files: list[Path], options: SttOptions) -> float:
@@ -43,10 +41,7 @@ def full_replay(folder: Path, options: SttOptions) -> float:
     source = open_replay_folder(folder)
     load_whisper(options)
 
-    def parts(answers, recorded, journal):
-        judging = build_judging(None, max_followups=0)
-        return SessionParts(answers=answers, transcriber=WhisperTranscriber(options), scorer=judging.scorer,
-                            emotion=build_emotion_classifier(EmotionOptions()), interviewer=recorded or judging.interviewer)
+    parts = replay_parts(options, EmotionOptions(), None, max_followups=0)
 
     with tempfile.TemporaryDirectory() as tmp:  # warm-up: loads MiniLM and the emotion head
         replay(source, Path(tmp) / "warm", parts)

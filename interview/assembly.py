@@ -44,3 +44,22 @@ def build_judging(llm: LLMOptions | None, *, notify: Callable[[str], None] | Non
         interviewer=LLMInterviewer(chat, options=followups, fallbacks=fallbacks, offline=offline_interviewer),
         llm_model=llm.model,
     )
+
+
+def replay_parts(stt, emotion, llm: LLMOptions | None, *, max_followups: int = 1,
+                 notify: Callable[[str], None] | None = None):
+    """The SessionParts factory a replay runs on: whisper, the judging above, and the emotion classifier.
+
+    Replay calls it with the folder's answers, the questions a live session recorded (or None, to let
+    the interviewer decide) and the journal that LLM fallbacks are recorded in.
+    """
+    def parts(answers, recorded_questions: Interviewer | None, journal):
+        from interview.session import SessionParts
+        from nlp.emotion_local import build_emotion_classifier
+        from voice.stt import WhisperTranscriber
+
+        judging = build_judging(llm, notify=notify, record=journal.append_event, max_followups=max_followups)
+        return SessionParts(answers=answers, transcriber=WhisperTranscriber(stt), scorer=judging.scorer,
+                            emotion=build_emotion_classifier(emotion),
+                            interviewer=recorded_questions or judging.interviewer)
+    return parts

@@ -107,19 +107,10 @@ def replay_session(job: BatchJob, settings: BatchSettings) -> BatchResult:
 
 
 def _parts_factory(settings: BatchSettings, notify: Callable[[str], None]):
-    def parts(answers, recorded_questions, journal):
-        from interview.assembly import build_judging
-        from interview.session import SessionParts
-        from nlp.emotion_local import build_emotion_classifier
-        from nlp.scoring import OfflineScorer
-        from voice.stt import WhisperTranscriber
+    from interview.assembly import replay_parts
 
-        judging = build_judging(settings.llm, notify=notify, record=journal.append_event,
-                                max_followups=settings.max_followups, scorer=OfflineScorer())
-        return SessionParts(answers=answers, transcriber=WhisperTranscriber(settings.stt), scorer=judging.scorer,
-                            emotion=build_emotion_classifier(settings.emotion),
-                            interviewer=recorded_questions or judging.interviewer)
-    return parts
+    return replay_parts(settings.stt, settings.emotion, settings.llm, max_followups=settings.max_followups,
+                        notify=notify)
 
 
 _worker_settings: BatchSettings | None = None

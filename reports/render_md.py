@@ -1,7 +1,7 @@
 """Evaluation -> report.md and transcript.md. Formatting only: every number comes from the Evaluation."""
 from __future__ import annotations
 
-from reports.model import (EMOTION_ADVISORY, RECOMMENDATION_TEXT, Evaluation, TurnEvaluation, duration_text,
+from reports.model import (EMOTION_ADVISORY, RECOMMENDATION_TEXT, Evaluation, duration_text,
                            no_answer_reason)
 
 DIMENSIONS = ("concentration", "enthusiasm", "interest", "confidence")

@@ -1,7 +1,7 @@
 """Fakes for the LLM area: a scripted chat, a fixed scorer and a clock that only counts."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
 from interview.plan import Plan, Question
 from nlp.assessment import Assessment

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from interview.plan import Plan, load_plan, parse_plan
 from tests.conftest import REPO
 from voice.audio import SAMPLE_RATE_HZ, decode_file
-from voice.errors import AudioError, PlanError, VivavoceError
+from voice.errors import PlanError, VivavoceError
 from voice.stt import speech_pieces
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -19,7 +19,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCRIPT_ANSWER = "<script>document.title='pwned';document.body.innerHTML='HACKED'</script> I use <b>Python</b>."
 
 
-def screenshot(html_path: Path, tmp: Path) -> "Image":
+def screenshot(html_path: Path, tmp: Path) -> "Image.Image":
     from PIL import Image  # weasyprint's dependency
 
     if not Path(CHROMIUM).exists():

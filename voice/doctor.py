@@ -27,7 +27,7 @@ def run_check(name: str, probe: Callable[[], str], fix: str) -> Check:
     try:
         return Check(name, True, probe())
     except Exception as e:  # a doctor reports every failure instead of stopping at the first
-        message = getattr(e, "one_line", lambda: str(e))()
+        message = e.one_line() if hasattr(e, "one_line") else str(e)
         return Check(name, False, message[:300], fix)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from interview.cli.common import config_for, emotion_options, llm_options, max_followups, stt_options
+from interview.cli.common import config_for, emotion_label, emotion_options, llm_options, max_followups, stt_options
 
 
 def run_many(args: argparse.Namespace, folders: list[str]) -> int:
@@ -31,7 +31,7 @@ def run_many(args: argparse.Namespace, folders: list[str]) -> int:
         formats=_formats(args.format or ",".join(config.get("report", {}).get("formats", ["md", "html", "json"]))),
         resume=args.resume,
         meta={"stt_model": options.model, "interviewer": f"llm:{llm.model}" if llm else "offline",
-              "emotion": "off" if not feelings.enabled else "words and voice" if feelings.voice_enabled else "words"})
+              "emotion": emotion_label(feelings)})
     if args.executor == "ray":
         try:
             import ray  # noqa: F401

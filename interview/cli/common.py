@@ -41,6 +41,11 @@ def add_emotion_arguments(parser: argparse.ArgumentParser) -> None:
                         help="emotion from the words only, not from the voice")
 
 
+def emotion_label(options) -> str:
+    """How emotion was analysed, for the journal header and the reports."""
+    return "off" if not options.enabled else "words and voice" if options.voice_enabled else "words"
+
+
 def emotion_options(args: argparse.Namespace, config: dict[str, Any]):
     """Flags can only switch emotion off: a deployment that disabled it in its config stays off."""
     from nlp.emotion_local import EmotionOptions

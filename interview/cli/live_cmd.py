@@ -120,7 +120,6 @@ def run(args: argparse.Namespace) -> int:
     answers = LiveAnswers(plan, session_dir, speaker, listener, transcriber, view=view,
                           key_pressed=keys.take, greeting=greeting, notice=notice)
     created = not session_dir.exists()
-    record = None
     interrupted = False
     mic.start()
     view.start()
@@ -154,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
                                  emotion=build_emotion_classifier(feelings), interviewer=judging.interviewer,
                                  clock=SystemClock())
             try:
-                record = run_session(plan, parts, journal, done=done,
+                run_session(plan, parts, journal, done=done,
                                      on_turn=lambda t: view.line(f"turn {t.question.id} saved"
                                                                  f"{' (' + ', '.join(t.flags) + ')' if t.flags else ''}"),
                                      on_problem=view.line)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from interview.cli.common import (add_emotion_arguments, add_interviewer_arguments, add_model_arguments, config_for,
-                                 emotion_options, llm_options, max_followups, stt_options, warn)
+                                 emotion_label, emotion_options, llm_options, max_followups, stt_options, warn)
 
 NAME = "replay"
 HELP = "analyse a folder of recorded answers (plan.yaml + <question id>.wav ...) and write reports"
@@ -58,7 +58,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_one(args: argparse.Namespace, folder: str) -> int:
     from interview.replay import open_replay_folder, replay
-    from interview.session import SessionParts
 
     config = config_for(args)
     source = open_replay_folder(folder, plan_path=args.plan, job_description=args.jd,
@@ -68,26 +67,18 @@ def _run_one(args: argparse.Namespace, folder: str) -> int:
     options = stt_options(args, config)
     feelings = emotion_options(args, config)
 
-    from nlp.emotion_local import build_emotion_classifier
-    from nlp.scoring import OfflineScorer
-    from voice.stt import WhisperTranscriber, load_whisper
+    from interview.assembly import replay_parts
+    from voice.stt import load_whisper
 
     load_whisper(options)  # fail on a bad model before any output is written
 
     llm = llm_options(args, config)
     followups = max_followups(args, config)
 
-    def parts(answers, recorded_questions, journal):
-        from interview.assembly import build_judging
-
-        judging = build_judging(llm, notify=warn, record=journal.append_event, max_followups=followups,
-                                scorer=OfflineScorer())
-        return SessionParts(answers=answers, transcriber=WhisperTranscriber(options), scorer=judging.scorer,
-                            emotion=build_emotion_classifier(feelings),
-                            interviewer=recorded_questions or judging.interviewer)
+    parts = replay_parts(options, feelings, llm, max_followups=followups, notify=warn)
 
     meta = {"candidate": args.candidate or source.plan.candidate, "stt_model": options.model,
-            "emotion": "off" if not feelings.enabled else "words and voice" if feelings.voice_enabled else "words",
+            "emotion": emotion_label(feelings),
             "interviewer": f"llm:{llm.model}" if llm else "offline"}
     with _Progress(len(source.plan.questions), quiet=args.quiet) as progress:
         record = replay(source, out, parts, resume=args.resume, meta=meta,

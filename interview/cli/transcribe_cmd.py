@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from interview.cli.common import add_model_arguments, config_for, stt_options, warn
 from voice.errors import VivavoceError
