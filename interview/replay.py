@@ -19,6 +19,7 @@ from interview.records import SessionRecord, Turn
 from interview.session import Capture, SessionParts, run_session
 from voice.audio import AUDIO_SUFFIXES, Utterance, decode_file
 from voice.clock import SystemClock
+from voice.vad import VadOptions, speech_spans
 from voice.errors import AudioError, PlanError, VivavoceError
 
 log = logging.getLogger(__name__)
@@ -35,8 +36,9 @@ def find_recording(folder: Path, question_id: str) -> Path | None:
 class FileAnswers:
     """AnswerSource over recordings on disk. Unreadable files flag the turn; they never stop the session."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, vad: VadOptions = VadOptions()):
         self.folder = folder
+        self.vad = vad
 
     def capture(self, question: Question) -> Capture:
         path = find_recording(self.folder, question.id)
@@ -50,8 +52,10 @@ class FileAnswers:
             audio = decode_file(path)
         except AudioError as e:
             return Capture(utterance=None, audio_path=str(path), flags=("audio_error",), problem=e.one_line())
+        # one VAD pass serves both speech-to-text (the gate) and the emotion channel (pauses)
         return Capture(utterance=Utterance(audio=audio, start_s=0.0, end_s=audio.duration_s,
-                                           end_reason="end_of_input"), audio_path=str(path))
+                                           end_reason="end_of_input", speech_spans_s=speech_spans(audio, self.vad)),
+                       audio_path=str(path))
 
 
 class RecordedQuestions:
