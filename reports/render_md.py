@@ -1,10 +1,10 @@
 """Evaluation -> report.md and transcript.md. Formatting only: every number comes from the Evaluation."""
 from __future__ import annotations
 
+from nlp.emotion import DIMENSIONS
 from reports.model import (EMOTION_ADVISORY, RECOMMENDATION_TEXT, Evaluation, duration_text,
                            no_answer_reason)
 
-DIMENSIONS = ("concentration", "enthusiasm", "interest", "confidence")
 
 
 def render_md(ev: Evaluation) -> str:
