@@ -10,7 +10,7 @@ the offline scorer; any LLM failure returns the offline assessment flagged `llm_
 from __future__ import annotations
 
 import logging
-
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -46,17 +46,29 @@ def _verdict_model():
     return JudgeVerdict
 
 
-def _normal(text: str) -> str:
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
-    return " ".join(text.lower().split())
+# one character for one, so positions in the straightened text are positions in the original
+_STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def _as_written(quote: str, transcript: str) -> str | None:
+    """The transcript's own text for a quote that matches it up to case, spacing and curly quotes.
+
+    Returning the transcript's substring (not the model's wording of it) keeps the report's strict
+    verbatim check from silently dropping a quote the judge accepted.
+    """
+    words = quote.translate(_STRAIGHT).split()
+    if not words:
+        return None
+    match = re.search(r"\s+".join(map(re.escape, words)), transcript.translate(_STRAIGHT), re.IGNORECASE)
+    return transcript[match.start():match.end()] if match else None
 
 
 def verbatim_quotes(quotes: list[str], transcript: str) -> tuple[tuple[str, ...], int]:
-    """Quotes found in the transcript (ignoring case, spacing and curly quotes), and how many were dropped."""
-    haystack = _normal(transcript)
-    kept = [q.strip().strip('"').strip() for q in quotes]
-    kept = [q for q in kept if q and _normal(q) in haystack]
-    return tuple(dict.fromkeys(kept)), len([q for q in quotes if q.strip()]) - len(kept)
+    """Quotes found in the transcript (ignoring case, spacing and curly quotes), as the transcript
+    writes them, and how many were dropped."""
+    given = [q.strip().strip('"').strip() for q in quotes if q.strip()]
+    kept = [found for q in given if (found := _as_written(q, transcript))]
+    return tuple(dict.fromkeys(kept)), len(given) - len(kept)
 
 
 def _merge_flags(*groups: tuple[str, ...] | list[str]) -> tuple[str, ...]:

@@ -93,7 +93,8 @@ def test_out_of_range_score_is_repaired_once():
 
 def test_verbatim_check_ignores_case_spacing_and_curly_quotes():
     kept, dropped = verbatim_quotes(["I DON\u2019T   know", "made up"], "well, I don't know really")
-    assert kept == ("I DON\u2019T   know",) and dropped == 1
+    # kept as the transcript writes it, so the report's strict verbatim check keeps it too
+    assert kept == ("I don't know",) and dropped == 1
 
 
 def test_every_fault_through_the_real_client_keeps_the_offline_score():
