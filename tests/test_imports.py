@@ -21,3 +21,11 @@ def test_help_lists_the_commands():
     assert out.returncode == 0
     for command in ("replay", "transcribe", "report", "cohort", "plan"):
         assert command in out.stdout
+
+
+def test_quiet_and_verbose_work_before_and_after_the_command(tmp_path):
+    from tests.conftest import assert_clean_error, run_cli
+
+    for args in (["-q", "replay", str(tmp_path / "absent")], ["replay", str(tmp_path / "absent"), "--quiet"],
+                 ["replay", str(tmp_path / "absent"), "-v"]):
+        assert_clean_error(run_cli(*args), "no such folder")

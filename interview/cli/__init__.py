@@ -27,6 +27,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="interview", description="Voice interviews: live, replayed from recordings, and reported.")
     parser.add_argument("--verbose", "-v", action="store_true", help="log details to stderr")
     parser.add_argument("--quiet", "-q", action="store_true", help="print only errors and final paths")
+    # the same two flags after the command name; SUPPRESS keeps an absent one from undoing a given one
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS, help="log details to stderr")
+    shared.add_argument("--quiet", "-q", action="store_true", default=argparse.SUPPRESS,
+                        help="print only errors and final paths")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
         try:
@@ -35,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
             if e.name == f"interview.cli.{name}_cmd":
                 continue
             raise
-        command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP, parents=[shared])
         module.add_arguments(command)
         command.set_defaults(run=module.run)
     return parser
