@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Literal, Protocol
@@ -36,6 +37,9 @@ _YES = re.compile(r"\b(yes|yeah|yep|i agree|agree|i do|okay|ok|sure|of course)\b
 _NO = re.compile(r"\b(no|nope|i do not|i don't|disagree)\b")
 # a voice command is a short utterance; a long answer that mentions "skip" is still an answer
 COMMAND_MAX_WORDS = 6
+# speech longer than this cannot be a voice command, so its last piece need not be transcribed
+# before the next question is chosen
+COMMAND_MAX_SPEECH_S = 3.0
 
 
 class Speaker(Protocol):
@@ -106,6 +110,12 @@ class LiveAnswers:
         self.vocabulary = plan.vocabulary()
         self.repeats = 0
         self.notice = notice
+        # synthesis runs beside listening: done in line, it would delay the start of listening and
+        # drop the first words of a candidate who answers at once
+        self._synthesis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tts")
+        self._prepared: Future | None = None
+        self._playback = ThreadPoolExecutor(max_workers=1, thread_name_prefix="speaker")
+        self._announced: tuple[Question, Future] | None = None
 
     def ask_consent(self, attempts: int = 2) -> Consent:
         """Speak and show the notice; a 'yes' by voice or the y key agrees."""
@@ -130,11 +140,17 @@ class LiveAnswers:
         text = question.text
         if self._greeting:
             text, self._greeting = f"{self._greeting} {question.text}", None
+        spoken = self._finish_announced(question)
         while True:
-            self.view.question(question, text)
-            self._say(text)
+            if not spoken:
+                self.view.question(question, text)
+                self._say(text)
+            spoken = False
             self._prepare_next(question)
             heard = self.listener.listen(self.vocabulary)
+            if heard.utterance is not None and heard.speech_s > COMMAND_MAX_SPEECH_S:
+                self.view.heard(heard.partial_text)
+                return self._keep(question, heard)
             self.view.heard(heard.transcript.text)
             command = voice_command(heard.transcript.text)
             if command == "repeat":
@@ -145,16 +161,39 @@ class LiveAnswers:
                 return Capture(None, flags=("not_answered", "skipped"))
             return self._keep(question, heard)
 
+    def announce(self, question: Question) -> None:
+        """Start speaking `question` now, while the loop still transcribes and scores the last answer;
+        the next `capture(question)` waits for the end of it and listens."""
+        self._finish_announced(None)
+        self.view.question(question, question.text)
+        self._wait_for_synthesis()
+        self.view.speaking(question.text)
+        self._announced = (question, self._playback.submit(self.speaker.say, question.text))
+
     def finish(self) -> None:
         """The closing words."""
+        self._finish_announced(None)
         self._say(CLOSING)
+
+    def close(self) -> None:
+        self._synthesis.shutdown(wait=True, cancel_futures=True)
+        self._playback.shutdown(wait=True, cancel_futures=True)
+
+    def _finish_announced(self, question: Question | None) -> bool:
+        """Wait for an announced question to be heard; True when it was `question`."""
+        if self._announced is None:
+            return False
+        announced, playing = self._announced
+        self._announced = None
+        playing.result()          # a speaker error surfaces here, in the loop's thread
+        return question is not None and announced == question
 
     def _keep(self, question: Question, heard: Heard) -> Capture:
         if heard.utterance is None:
             return Capture(None, flags=("no_answer",))
         name = f"{question.id}.wav"
         write_wav(self.session_dir / name, heard.utterance.audio)
-        self.transcriber.remember(heard.utterance, heard.transcript)
+        self.transcriber.remember(heard.utterance, lambda: heard.transcript)
         return Capture(heard.utterance, audio_path=name)
 
     def _prepare_next(self, question: Question) -> None:
@@ -165,14 +204,25 @@ class LiveAnswers:
             upcoming = following.text
         except (ValueError, IndexError):
             upcoming = CLOSING
+        self._prepared = self._synthesis.submit(self._prepare, upcoming)
+
+    def _prepare(self, text: str) -> None:
         try:
-            self.speaker.prepare(upcoming)
+            self.speaker.prepare(text)
         except Exception as e:  # a failed pre-synthesis is retried when the text is said
             log.debug("pre-synthesis failed: %s", e)
 
     def _say(self, text: str) -> None:
+        self._wait_for_synthesis()
         self.view.speaking(text)
         self.speaker.say(text)
+
+    def _wait_for_synthesis(self) -> None:
+        # the text being prepared is most likely the one about to be said: let it finish rather
+        # than synthesize it twice
+        if self._prepared is not None:
+            self._prepared.result()
+            self._prepared = None
 
 
 def _short_reply(listener: Listener):

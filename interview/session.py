@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Callable, Protocol, Sequence
 
-from interview.interviewer import Interviewer, PlanOrderInterviewer
+from interview.interviewer import Interviewer, PlanOrderInterviewer, settled_next
 from interview.journal import Journal
 from interview.plan import Plan, Question
 from interview.records import SessionRecord, Turn
@@ -68,7 +68,8 @@ def run_session(plan: Plan, parts: SessionParts, journal: Journal, *, done: Sequ
         question = parts.interviewer.next_question(plan, turns)
         if question is None:
             break
-        turn = run_turn(question, plan, parts, vocabulary, on_problem)
+        turn = run_turn(question, plan, parts, vocabulary, on_problem,
+                        after_capture=lambda q=question: _announce_settled(plan, parts, turns, q))
         journal.append_turn(turn)
         turns.append(turn)
         if on_turn:
@@ -99,10 +100,24 @@ def _journal_rescored_emotion(record: SessionRecord, classifier: EmotionClassifi
         journal.append_event("emotion_rescored", turns=changed)
 
 
+def _announce_settled(plan: Plan, parts: SessionParts, turns: Sequence[Turn], question: Question) -> None:
+    """When the next question cannot depend on this answer, let an answer source that can (live mode)
+    start asking it while this answer is transcribed and scored: the candidate waits less."""
+    announce = getattr(parts.answers, "announce", None)
+    if announce is None:
+        return
+    upcoming = settled_next(parts.interviewer, plan, turns, question)
+    if upcoming is not None:
+        announce(upcoming)
+
+
 def run_turn(question: Question, plan: Plan, parts: SessionParts, vocabulary: Sequence[str],
-             on_problem: Callable[[str], None] | None = None) -> Turn:
+             on_problem: Callable[[str], None] | None = None,
+             after_capture: Callable[[], None] | None = None) -> Turn:
     started = parts.clock.now_s()
     capture = parts.answers.capture(question)
+    if after_capture is not None:
+        after_capture()
     if capture.problem and on_problem:
         on_problem(capture.problem)
     flags = list(capture.flags)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import stat
+import threading
 
 import pytest
 
@@ -85,7 +86,49 @@ def test_next_question_is_synthesized_while_listening(tmp_path):
     mic = ScriptedMic((0.5, False), (1.0, True), (3.5, False))
     answers, speaker, _ = live(tmp_path, mic, CountingTranscriber())
     answers.capture(PLAN.questions[0])
+    answers.close()
     assert speaker.prepared == ["How do you test SQL?"]
+
+
+class SlowSpeaker(RecordingSpeaker):
+    """Synthesis that takes until the test lets it finish."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+        self.finished_before_release = False
+
+    def prepare(self, text: str) -> None:
+        self.finished_before_release = not self.release.wait(timeout=10)
+        super().prepare(text)
+
+
+def test_listening_does_not_wait_for_synthesis(tmp_path):
+    # a candidate who answers at once must be heard from the first word, however slow the TTS
+    mic = ScriptedMic((0.3, False), (1.0, True), (3.5, False))
+    speaker = SlowSpeaker()
+    answers, _, remembering = live(tmp_path, mic, CountingTranscriber(), speaker)
+    capture = answers.capture(PLAN.questions[0])
+    assert speaker.prepared == []          # still synthesizing, yet the answer is complete
+    speaker.release.set()
+    answers.close()
+    assert speaker.prepared == ["How do you test SQL?"] and not speaker.finished_before_release
+    assert remembering.transcribe(capture.utterance).text == "speech 1.0"
+
+
+def test_a_long_stretch_is_cut_at_a_short_pause():
+    # after long_piece_s of speech a 0.3 s pause is enough to transcribe, so the piece left for the
+    # end of the answer stays short
+    timeline = ((0.5, False), (7.0, True), (0.3, False), (2.0, True), (3.5, False))
+    counts = []
+    for long_piece_s in (6.0, 60.0):
+        transcriber = CountingTranscriber()
+        options = ListenOptions(endpoint=OPTIONS.endpoint, echo_tail_ms=300, piece_pause_ms=500,
+                                long_piece_s=long_piece_s, long_piece_pause_ms=200)
+        heard = Listener(ScriptedMic(*timeline), LoudnessDetector(), transcriber, options).listen()
+        counts.append(len(transcriber.calls))
+        assert heard.transcript.text.replace("speech ", "").split() in (["7.0", "2.0"], ["9.0"])
+    assert counts == [2, 1]
 
 
 def test_consent_by_voice(tmp_path):
@@ -131,3 +174,52 @@ def test_session_folder_is_a_replay_folder(tmp_path):
     turns = read_journal(tmp_path).turns
     assert [t.audio_path for t in turns] == ["q1.wav", "q2.wav"]
     assert all((tmp_path / t.audio_path).exists() for t in turns)
+
+
+class HeldSpeaker(RecordingSpeaker):
+    """Says `held` only when the test releases it, so the test sees what happens meanwhile."""
+
+    def __init__(self, held: str) -> None:
+        super().__init__()
+        self.held = held
+        self.started = threading.Event()
+        self.release = threading.Event()
+
+    def say(self, text: str) -> None:
+        if text == self.held:
+            self.started.set()
+            self.release.wait(timeout=10)
+        super().say(text)
+
+
+@pytest.mark.parametrize("max_followups,spoken_early", [(0, True), (1, False)])
+def test_a_settled_next_question_is_spoken_while_the_answer_is_scored(tmp_path, max_followups, spoken_early):
+    # with no follow-up left the next question cannot depend on the answer: it starts at once and
+    # the answer's last piece is transcribed meanwhile; with a follow-up possible it must wait
+    from interview.followups import FollowupOptions
+    from interview.offline_interviewer import OfflineInterviewer
+
+    speaker = HeldSpeaker(held=PLAN.questions[1].text)
+    seen_while_transcribing = []
+
+    def text_for(n, loud):
+        if n == 1:
+            seen_while_transcribing.append(speaker.started.wait(timeout=3 if spoken_early else 0.5))
+            speaker.release.set()
+        return f"answer {n}"
+
+    mic = ScriptedMic((0.5, False), (4.0, True), (3.5, False), (0.5, False), (4.0, True), (3.5, False))
+    transcriber = CountingTranscriber(text_for)
+    options = ListenOptions(endpoint=OPTIONS.endpoint, echo_tail_ms=300, piece_pause_ms=5000)
+    remembering = RememberingTranscriber(transcriber)
+    answers = LiveAnswers(PLAN, tmp_path, speaker, Listener(mic, LoudnessDetector(), transcriber, options),
+                          remembering, greeting="Hello.")
+    interviewer = OfflineInterviewer(FollowupOptions(max_followups_per_question=max_followups))
+    with Journal(tmp_path / "journal.jsonl") as journal:
+        journal.write_header(PLAN, {"mode": "live"})
+        record = run_session(PLAN, SessionParts(answers=answers, transcriber=remembering, scorer=FixedScorer(),
+                                                interviewer=interviewer), journal)
+    answers.close()
+    assert seen_while_transcribing == [spoken_early]
+    assert speaker.said.count(PLAN.questions[1].text) == 1
+    assert record.turns[0].transcript.text == "answer 1"

@@ -1,8 +1,9 @@
 """SpeechSink: where the interviewer's words go. SpeakerSink (synthesize, then play) and NullSink.
 
 `say(text)` blocks until the last sample has been heard, so the caller knows when to start
-listening. PortAudio drops ~20 ms at a stream's start and the last `latency` seconds at its end,
-so every utterance is padded with silence before and after, or question endings are cut.
+listening. PortAudio drops up to ~20 ms at a stream's start and the last `latency` seconds at its end,
+so every utterance is padded with silence before (20 ms: every millisecond there delays the next
+question) and after (latency + 0.1 s), or question endings are cut.
 """
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ class SpeakerSink:
     """Speaks through sounddevice. `prepare(text)` synthesizes ahead so `say(text)` starts at once."""
 
     def __init__(self, synthesizer: Synthesizer, device: str | int | None = None, *, latency_s: float = 0.2,
-                 lead_s: float = 0.1, on_playback_start: Callable[[], None] | None = None):
+                 lead_s: float = 0.02, on_playback_start: Callable[[], None] | None = None):
         self.synthesizer = synthesizer
         self.device: DeviceInfo = resolve_device(device, "output")
         self.latency_s = latency_s

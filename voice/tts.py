@@ -125,5 +125,24 @@ def _espeak_to_file(text: str, target: Path, options: TTSOptions) -> None:
                          "check --voice (espeak-ng --voices lists them)")
 
 
+# kept around the speech: engines pad each side with silence the candidate would only wait through
+LEAD_KEEP_S = 0.01
+TAIL_KEEP_S = 0.1
+SILENCE_LEVEL = 0.01
+
+
 def _read(path: Path) -> AudioChunk:
-    return decode_file(path)
+    return trim_silence(decode_file(path))
+
+
+def trim_silence(audio: AudioChunk) -> AudioChunk:
+    """The synthesized speech without the engine's silence before and after it."""
+    import numpy as np
+
+    loud = np.flatnonzero(np.abs(audio.samples) > SILENCE_LEVEL)
+    if len(loud) == 0:
+        return audio
+    rate = audio.sample_rate_hz
+    start = max(0, int(loud[0]) - int(LEAD_KEEP_S * rate))
+    end = min(len(audio.samples), int(loud[-1]) + 1 + int(TAIL_KEEP_S * rate))
+    return AudioChunk(audio.samples[start:end], rate, audio.start_s)

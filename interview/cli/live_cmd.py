@@ -165,6 +165,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         view.stop()
         mic.close()
+        answers.close()
+        listener.close()
         synthesizer.close()
     if created and not (session_dir / "journal.jsonl").exists():
         shutil.rmtree(session_dir, ignore_errors=True)
