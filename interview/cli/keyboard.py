@@ -55,7 +55,6 @@ class KeyReader:
             cbreak[3] |= termios.ISIG
             cbreak[6][termios.VMIN] = 1
             cbreak[6][termios.VTIME] = 0
-            # set before the handler so a SIGTERM in between cannot leave the terminal changed unseen
             termios.tcsetattr(self.fd, termios.TCSANOW, cbreak)
         except termios.error as e:  # a terminal that refuses settings: run without keys
             log.debug("no cbreak mode on fd %s: %s", self.fd, e)
