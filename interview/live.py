@@ -2,7 +2,8 @@
 
 Also the spoken parts around the questions: the consent notice (nothing is recorded without a
 'yes'), the greeting and the closing words. Voice commands ("repeat the question", "skip",
-"next question") are recognised from the quick transcript of a short utterance. Each answer is
+"next question") are recognised from the quick transcript of a short utterance; single keys on the
+terminal do the same (see KeyCommands). Each answer is
 saved as <question id>.wav in the session folder before the loop journals the turn, so the
 folder is a replay folder at every moment.
 """
@@ -24,6 +25,13 @@ from voice.audio import write_wav
 log = logging.getLogger(__name__)
 
 Command = Literal["repeat", "skip"]
+KeyCommand = Literal["end", "yes", "no", "repeat", "skip"]
+
+# Enter or Space ends an answer; y / n answer the consent question; r and s are the voice commands
+KEY_COMMANDS: dict[str, KeyCommand] = {"\n": "end", "\r": "end", " ": "end", "y": "yes", "n": "no",
+                                       "r": "repeat", "s": "skip"}
+ANSWER_KEYS: frozenset[KeyCommand] = frozenset({"end", "repeat", "skip"})
+CONSENT_KEYS: frozenset[KeyCommand] = frozenset({"end", "yes", "no"})
 
 CONSENT_QUESTION = " Please say yes or no."
 CONSENT_RETRY = "Sorry, I did not catch that. Please say yes to agree, or no to stop."
@@ -63,6 +71,41 @@ class QuietView:
     def heard(self, text: str) -> None: ...
 
 
+class KeyCommands:
+    """Keys pressed on the terminal, read as interview commands while the interviewer listens.
+
+    `poll` returns one pressed key or None without waiting. The Listener calls `stop_requested`
+    between audio blocks, so a key that means something now ends the listening; LiveAnswers then
+    `take`s it. A key means something only for the current question: a stray 'y' does not end an
+    answer, and keys pressed while the interviewer was speaking are dropped.
+    """
+
+    def __init__(self, poll: Callable[[], str | None] = lambda: None):
+        self.poll = poll
+        self.wanted: frozenset[KeyCommand] = frozenset()
+        self.pressed: KeyCommand | None = None
+
+    def listen_for(self, wanted: frozenset[KeyCommand]) -> None:
+        # an Enter typed during the question would otherwise end the answer before it starts
+        while self.poll() is not None:
+            pass
+        self.wanted, self.pressed = wanted, None
+
+    def stop_requested(self) -> bool:
+        if self.pressed is not None:
+            return True
+        while (key := self.poll()) is not None:
+            command = KEY_COMMANDS.get(key.lower())
+            if command in self.wanted:
+                self.pressed = command
+                return True
+        return False
+
+    def take(self) -> KeyCommand | None:
+        pressed, self.pressed, self.wanted = self.pressed, None, frozenset()
+        return pressed
+
+
 @dataclass(frozen=True)
 class Consent:
     given: bool
@@ -97,7 +140,7 @@ class LiveAnswers:
 
     def __init__(self, plan: Plan, session_dir: Path, speaker: Speaker, listener: Listener,
                  transcriber: RememberingTranscriber, *, view: View | None = None,
-                 key_pressed: Callable[[], str | None] = lambda: None, greeting: str | None = None,
+                 keys: KeyCommands | None = None, greeting: str | None = None,
                  notice: str = DEFAULT_NOTICE):
         self.plan = plan
         self.session_dir = Path(session_dir)
@@ -105,7 +148,8 @@ class LiveAnswers:
         self.listener = listener
         self.transcriber = transcriber
         self.view = view or QuietView()
-        self.key_pressed = key_pressed
+        # the same KeyCommands must be the listener's stop_requested for keys to end a listening
+        self.keys = keys or KeyCommands()
         self._greeting = greeting if greeting is not None else default_greeting(plan)
         self.vocabulary = plan.vocabulary()
         self.repeats = 0
@@ -118,14 +162,17 @@ class LiveAnswers:
         self._announced: tuple[Question, Future] | None = None
 
     def ask_consent(self, attempts: int = 2) -> Consent:
-        """Speak and show the notice; a 'yes' by voice or the y key agrees."""
+        """Speak and show the notice; a 'yes' by voice or the y key agrees, 'no' or n refuses."""
         text = self.notice + CONSENT_QUESTION
         for _ in range(attempts):
             self._say(text)
+            self.keys.listen_for(CONSENT_KEYS)
             heard = self.listener.listen(endpoint=_short_reply(self.listener))
-            key = self.key_pressed()
-            if key is not None and key.strip().lower() in ("y", "yes", "n", "no"):
-                return Consent(key.strip().lower().startswith("y"), "key", key.strip())
+            key = self.keys.take()
+            if key in ("yes", "no"):
+                if key == "no":
+                    self._say(NO_CONSENT)
+                return Consent(key == "yes", "key", key[0])
             self.view.heard(heard.transcript.text)
             answer = consent_answer(heard.transcript.text)
             if answer is not None:
@@ -147,12 +194,14 @@ class LiveAnswers:
                 self._say(text)
             spoken = False
             self._prepare_next(question)
+            self.keys.listen_for(ANSWER_KEYS)
             heard = self.listener.listen(self.vocabulary)
-            if heard.utterance is not None and heard.speech_s > COMMAND_MAX_SPEECH_S:
+            key = self.keys.take()
+            if key not in ("repeat", "skip") and heard.utterance is not None and heard.speech_s > COMMAND_MAX_SPEECH_S:
                 self.view.heard(heard.partial_text)
                 return self._keep(question, heard)
             self.view.heard(heard.transcript.text)
-            command = voice_command(heard.transcript.text)
+            command = key if key in ("repeat", "skip") else voice_command(heard.transcript.text)
             if command == "repeat":
                 self.repeats += 1
                 text = REPEAT_INTRO + question.text

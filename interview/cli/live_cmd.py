@@ -35,25 +35,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_interviewer_arguments(parser)
 
 
-class Keys:
-    """Enter on the terminal: ends an answer, or answers the consent question ('y' / 'n')."""
-
-    def __init__(self, poll):
-        self.poll = poll
-        self.last: str | None = None
-
-    def stop_requested(self) -> bool:
-        line = self.poll()
-        if line is None:
-            return False
-        self.last = line
-        return True
-
-    def take(self) -> str | None:
-        line, self.last = self.last, None
-        return line
-
-
 def load_models(args: argparse.Namespace, config: dict):
     """The transcriber, loaded before the first question so no answer waits for it."""
     from voice.stt import WhisperTranscriber, load_whisper
@@ -89,8 +70,9 @@ def run(args: argparse.Namespace) -> int:
     transcriber_base = load_models(args, config)
     _warm_up(transcriber_base)
 
-    from interview.cli.live_view import TerminalView, key_poller
-    from interview.live import Consent, LiveAnswers
+    from interview.cli.keyboard import KeyReader
+    from interview.cli.live_view import TerminalView
+    from interview.live import Consent, KeyCommands, LiveAnswers
     from interview.live_listen import ListenOptions, Listener, RememberingTranscriber
     from interview.session import SessionParts, run_session
     from voice.endpoint import EndpointOptions
@@ -100,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
     from voice.tts import Synthesizer, TTSOptions
 
     view = TerminalView()
-    keys = Keys(key_poller())
+    reader = KeyReader()
+    keys = KeyCommands(reader.poll)
     synthesizer = Synthesizer(TTSOptions(engine=args.tts, voice=args.voice))
     speaker = SpeakerSink(synthesizer, args.output_device)
     mic = MicSource(args.input_device)
@@ -118,17 +101,21 @@ def run(args: argparse.Namespace) -> int:
 
     notice = notice_text(config)
     answers = LiveAnswers(plan, session_dir, speaker, listener, transcriber, view=view,
-                          key_pressed=keys.take, greeting=greeting, notice=notice)
+                          keys=keys, greeting=greeting, notice=notice)
     created = not session_dir.exists()
     interrupted = False
     mic.start()
     view.start()
     try:
+        # single keys for the whole session; the finally below puts the terminal back
+        if reader.start():
+            view.show_keys()
         if consent_event is None:
             if args.yes_consent:
                 consent = Consent(True, "flag")
             else:
-                view.line(f"Consent notice: {notice} Say 'yes' or type y + Enter to agree.")
+                by_key = " or press y (n refuses)" if reader.active else ""
+                view.line(f"Consent notice: {notice} Say 'yes'{by_key} to agree.")
                 consent = answers.ask_consent()
             if not consent.given:
                 view.stop()
@@ -163,6 +150,7 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         interrupted = True
     finally:
+        reader.restore()
         view.stop()
         mic.close()
         answers.close()

@@ -2,10 +2,12 @@
 transcript and the elapsed time (rich on a terminal, plain lines otherwise)."""
 from __future__ import annotations
 
-import sys
 import time
 
 from interview.plan import Question
+
+KEYS_HINT = "Enter/Space ends the answer · r repeats · s skips · y/n consent · Ctrl+C stops"
+NO_KEYS_HINT = "Ctrl+C stops"
 
 
 class TerminalView:
@@ -22,6 +24,7 @@ class TerminalView:
         self._level = 0.0
         self._last_draw = 0.0
         self.level_source = lambda: 0.0
+        self._hint = NO_KEYS_HINT
 
     def start(self) -> None:
         if self.interactive:
@@ -34,6 +37,13 @@ class TerminalView:
         if self._live is not None:
             self._live.stop()
             self._live = None
+
+    def show_keys(self) -> None:
+        """Single keys are read: list them under the panel, or once as a line on a plain output."""
+        self._hint = KEYS_HINT
+        if not self.interactive:
+            self.line(f"keys: {KEYS_HINT}")
+        self._draw(force=True)
 
     def line(self, text: str) -> None:
         if self._live is not None:
@@ -89,18 +99,5 @@ class TerminalView:
         body.append(f"{mark:<14}", style="green" if self._state == "listening" else "cyan")
         body.append("▮" * bars + "·" * (30 - bars), style="green")
         body.append(f"\n\n{self._partial}", style="italic")
-        return Panel(body, title="vivavoce live interview", subtitle=f"{elapsed // 60:02d}:{elapsed % 60:02d}  "
-                     "Enter ends an answer · Ctrl+C stops")
-
-
-def key_poller():
-    """A non-blocking read of a line typed on the terminal (Enter), or None; no thread needed."""
-    if not sys.stdin or not sys.stdin.isatty():
-        return lambda: None
-    import select
-
-    def poll() -> str | None:
-        ready, _, _ = select.select([sys.stdin], [], [], 0)
-        return sys.stdin.readline() if ready else None
-
-    return poll
+        return Panel(body, title="vivavoce live interview",
+                     subtitle=f"{elapsed // 60:02d}:{elapsed % 60:02d}  {self._hint}")
