@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -66,8 +67,10 @@ def measure(work: Path, answer: Path, env: dict[str, str], end_silence_ms: int, 
     process = subprocess.Popen(
         [sys.executable, "-m", "interview", "live", "--plan", str(work / "plan.yaml"), "--max-followups", str(args.max_followups),
          "--out", str(session), "--yes-consent", "--tts", args.tts, "--end-silence-ms", str(end_silence_ms)],
-        env={**os.environ, **env, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"},
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log.open("w"))
+        env={**os.environ, **env, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1", "PYTHONFAULTHANDLER": "1"},
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log.open("w"),
+        # a background shell ignores SIGINT for its jobs; the session needs it to end by Ctrl+C
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     latencies = []
     try:
         alive = lambda: process.poll() is None  # noqa: E731
@@ -79,9 +82,11 @@ def measure(work: Path, answer: Path, env: dict[str, str], end_silence_ms: int, 
             answer_end_t = mic.time_of(mic_last)
             first, cursor = speaker.next_utterance(cursor, timeout_s=60, alive=alive)
             latencies.append(speaker.time_of(first) - answer_end_t)
-        # the last question goes unanswered: the interview ends once it gives up waiting
+        # what is left goes unanswered: Ctrl+C ends the interview as a candidate's interrupt would
+        process.send_signal(signal.SIGINT)
         process.wait(timeout=120)
     except Exception:
+        process.send_signal(signal.SIGABRT)     # PYTHONFAULTHANDLER: every thread's stack goes to the log
         print(f"the live session failed or stalled; its log: {log}", file=sys.stderr)
         raise
     finally:
