@@ -106,6 +106,19 @@ def test_a_microphone_that_goes_quiet_while_active_is_reopened_then_given_up():
     assert sum(len(c.samples) for c in chunks[:-1]) == 6 * 512
 
 
+def test_a_stream_just_opened_gets_longer_to_deliver_its_first_audio():
+    devices = FakeDeviceList([usb_mic(3, 16000)])
+    streams = FakeInputStreams(Deliver(blocks=0, then="stall"), Deliver(blocks=1, then="stall"))
+    mic = open_mic(streams, devices, stall_s=0.02, start_grace_s=0.2)
+    reads = 0
+    while len(streams.opened) < 2:
+        mic.read(5)
+        reads += 1
+    assert reads >= 40                                 # 0.2 s of 5 ms reads, not 0.02 s
+    error = read_all(mic)[-1]
+    assert "delivered no audio for 0.02 s again" in error.message
+
+
 def test_a_microphone_that_never_opens_is_a_device_error_without_reopening():
     streams = FakeInputStreams(FakePortAudioError("Device unavailable"))
     mic = MicSource("USB Headset Mic", stream_factory=streams, devices=FakeDeviceList([usb_mic(3)]),

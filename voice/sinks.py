@@ -52,7 +52,7 @@ class SpeakerSink:
 
     def __init__(self, synthesizer: Synthesizer, device: str | int | None = None, *, latency_s: float = 0.2,
                  lead_s: float = 0.1, on_playback_start: Callable[[], None] | None = None,
-                 stall_s: float = 3.0, reopen_wait_s: float = 2.0,
+                 stall_s: float = 5.0, reopen_wait_s: float = 2.0,
                  stream_factory: Callable[..., object] | None = None,
                  devices: Callable[[], list[DeviceInfo]] = list_devices, clock: Clock | None = None):
         self.synthesizer = synthesizer
@@ -63,7 +63,8 @@ class SpeakerSink:
         self.lead_s = lead_s
         self.on_playback_start = on_playback_start
         # a suspended PulseAudio sink stops asking for audio without any error: without a limit,
-        # say() would wait for as long as it stays suspended
+        # say() would wait for as long as it stays suspended. Generous: through ALSA's pulse plugin a
+        # playback takes ~1.4 s longer than its audio (measured on the virtual speaker, 1 s and 5 s tones)
         self.stall_s = stall_s
         self.reopen_wait_s = reopen_wait_s
         self._stream_factory = stream_factory

@@ -68,7 +68,8 @@ class MicSource:
     """
 
     def __init__(self, device: str | int | None = None, *, block_ms: int = 32, max_queue_s: float = 600.0,
-                 latency_s: float = 0.1, stall_s: float = 2.0, reopen_wait_s: float = 2.0,
+                 latency_s: float = 0.1, stall_s: float = 2.0, start_grace_s: float = 5.0,
+                 reopen_wait_s: float = 2.0,
                  stream_factory: Callable[..., object] | None = None,
                  devices: Callable[[bool], list[DeviceInfo]] = list_devices_for, clock: Clock | None = None):
         self.wanted = device
@@ -81,6 +82,9 @@ class MicSource:
         # PortAudio reports no input error for a source that stops (a suspended or vanished PulseAudio
         # source just goes quiet, still "active"): only missing callbacks show it
         self.stall_s = stall_s
+        # a device can take seconds to deliver its first block (a Bluetooth headset switching profile)
+        self.start_grace_s = max(start_grace_s, stall_s)
+        self._delivered = False    # the open stream has called back at least once
         self.reopen_wait_s = reopen_wait_s
         self._stream_factory = stream_factory
         self._clock = clock or SystemClock()
@@ -114,6 +118,7 @@ class MicSource:
         stream = factory(device=device.index, channels=1, samplerate=rate, dtype="float32",
                          blocksize=int(rate * self.block_ms / 1000), latency=self.latency_s,
                          callback=self._on_audio)
+        self._delivered = False
         try:
             stream.start()
         except Exception:
@@ -149,13 +154,17 @@ class MicSource:
             self._starved_s += wait_s
             if not self.active:
                 tail = self._reopen("stopped delivering audio")
-            elif self._starved_s >= self.stall_s:
-                tail = self._reopen(f"delivered no audio for {self.stall_s:g} s")
+            else:
+                limit_s = self.stall_s if self._delivered else self.start_grace_s
+                if self._starved_s >= limit_s:
+                    tail = self._reopen(f"delivered no audio for {limit_s:g} s")
         while True:
             try:
                 blocks.append(self._queue.get_nowait())
             except queue.Empty:
                 break
+        if blocks:
+            self._delivered = True
         native = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
         samples = self._resampler.resample_chunk(native) if len(native) else np.zeros(0, dtype=np.float32)
         samples = np.concatenate([tail, np.asarray(samples, dtype=np.float32)]) if len(tail) else samples
@@ -240,6 +249,7 @@ class MicSource:
             except queue.Empty:
                 break
             self._emitted += len(self._resampler.resample_chunk(native))
+            self._delivered = True
         self._heard, self._heard_from, self._heard_count = [], self._emitted, 0
         return self._emitted / SAMPLE_RATE_HZ
 
