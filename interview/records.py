@@ -24,6 +24,7 @@ FLAG_TEXT = {
     "injection_attempt": "the answer tried to instruct the evaluator",
     "quote_dropped": "a quote given as evidence was not in the transcript and was dropped",
     "max_length": "the answer was cut at the maximum answer length",
+    "device_lost": "the microphone failed during the answer; what was heard before is kept",
     "skipped": "the candidate asked to skip this question",
     "suggested_followup": "a follow-up to ask in the next round (no recorded answer); not scored",
 }

@@ -62,6 +62,27 @@ def list_devices() -> list[DeviceInfo]:
     return devices
 
 
+def rescan_devices() -> list[DeviceInfo]:
+    """The devices there are now, not when PortAudio started.
+
+    PortAudio reads its device list once, at start, so a microphone plugged back in (maybe under a
+    new index) is only seen after PortAudio is re-initialized. That closes every other stream this
+    process has open: call it only while nothing else plays or records.
+    """
+    sd = sounddevice_module()
+    try:
+        sd._terminate()
+        sd._initialize()
+    except Exception as e:  # PortAudioError, or a sounddevice without these (they are its documented way)
+        raise DeviceError(f"audio devices could not be re-scanned ({e})") from e
+    return list_devices()
+
+
+def list_devices_for(rescan: bool) -> list[DeviceInfo]:
+    """The device list a reopen resolves against: the cached one, or a fresh scan."""
+    return rescan_devices() if rescan else list_devices()
+
+
 def device_list_text(devices: list[DeviceInfo] | None = None) -> str:
     devices = list_devices() if devices is None else devices
     return "; ".join(d.describe() for d in devices) or "no audio devices found"

@@ -4,20 +4,27 @@ Both hand out 16 kHz mono float32 AudioChunks whose `start_s` counts stream time
 works on audio time and never on the wall clock. The microphone is opened at the device's native
 rate (PortAudio refuses others with "Invalid sample rate") and resampled here; its callback only
 puts copies into a queue, because anything slower there drops audio.
+
+A microphone that fails mid-session (its stream ends, or it delivers nothing for `stall_s` while
+PortAudio still calls it active) is closed, found again by name and reopened once; a second
+failure, or a reopen that does not succeed within `reopen_wait_s`, raises DeviceError.
 """
 from __future__ import annotations
 
 import logging
 import queue
-from typing import Protocol
+from typing import Callable, Protocol
 
 import numpy as np
 
 from voice.audio import SAMPLE_RATE_HZ, AudioChunk, decode_file
-from voice.devices import DeviceInfo, resolve_device, sounddevice_module
+from voice.clock import Clock, SystemClock
+from voice.devices import DeviceInfo, list_devices_for, resolve_device, sounddevice_module
 from voice.errors import AudioError, DeviceError
 
 log = logging.getLogger(__name__)
+
+RECONNECT_HINT = "check that it is connected, then resume the session"
 
 
 class AudioSource(Protocol):
@@ -54,38 +61,72 @@ class FileSource:
 
 
 class MicSource:
-    """A live microphone. Call `start()` once, `read()` in the loop, `drain()` to drop what it heard."""
+    """A live microphone. Call `start()` once, `read()` in the loop, `drain()` to drop what it heard.
+
+    `stream_factory` (sounddevice.InputStream by default), `devices` (the device list, freshly
+    scanned when asked) and `clock` are seams for tests.
+    """
 
     def __init__(self, device: str | int | None = None, *, block_ms: int = 32, max_queue_s: float = 600.0,
-                 latency_s: float = 0.1):
-        self.device: DeviceInfo = resolve_device(device, "input")
+                 latency_s: float = 0.1, stall_s: float = 2.0, start_grace_s: float = 5.0,
+                 reopen_wait_s: float = 2.0,
+                 stream_factory: Callable[..., object] | None = None,
+                 devices: Callable[[bool], list[DeviceInfo]] = list_devices_for, clock: Clock | None = None):
+        self.wanted = device
+        self._devices = devices
+        self.device: DeviceInfo = resolve_device(device, "input", devices(False))
         self.native_rate_hz = self.device.native_rate_hz
         self.block_ms = block_ms
         # PortAudio's default low latency (~9 ms) overruns on a busy machine and drops audio
         self.latency_s = latency_s
+        # PortAudio reports no input error for a source that stops (a suspended or vanished PulseAudio
+        # source just goes quiet, still "active"): only missing callbacks show it
+        self.stall_s = stall_s
+        # a device can take seconds to deliver its first block (a Bluetooth headset switching profile)
+        self.start_grace_s = max(start_grace_s, stall_s)
+        self._delivered = False    # the open stream has called back at least once
+        self.reopen_wait_s = reopen_wait_s
+        self._stream_factory = stream_factory
+        self._clock = clock or SystemClock()
         self._queue: queue.Queue[np.ndarray] = queue.Queue(maxsize=int(max_queue_s * 1000 / block_ms))
         self._stream = None
         self._resampler = None
         self._emitted = 0          # 16 kHz samples handed out, the stream clock
+        self._starved_s = 0.0      # read() time spent waiting for audio that did not come
+        self._heard: list[np.ndarray] = []   # handed out since the last drain()
+        self._heard_from = 0                 # stream sample where _heard starts
+        self._heard_count = 0
+        self.max_heard_s = max_queue_s
         self.overflows = 0
+        self.reopens = 0
+        self.failure: DeviceError | None = None   # why the microphone gave up, once it has
         self.level = 0.0           # RMS of the last chunk read, for a level meter
 
     def start(self) -> None:
-        sd = sounddevice_module()
-        import soxr
-
-        self._resampler = soxr.ResampleStream(self.native_rate_hz, SAMPLE_RATE_HZ, 1, dtype="float32",
-                                              quality="HQ")
         try:
-            self._stream = sd.InputStream(device=self.device.index, channels=1, samplerate=self.native_rate_hz,
-                                          dtype="float32", blocksize=int(self.native_rate_hz * self.block_ms / 1000),
-                                          latency=self.latency_s, callback=self._on_audio)
-            self._stream.start()
+            self._open(self.device)
         except Exception as e:  # PortAudioError: busy, unplugged, refused
-            self._stream = None
-            raise DeviceError(f"the microphone '{self.device.name}' could not be opened ({e})",
+            raise DeviceError(f"the microphone '{self.device.name}' could not be opened ({_reason(e)})",
                               "close other programs using it, or pick another with --input-device") from e
         log.debug("microphone %s open at %d Hz", self.device.name, self.native_rate_hz)
+
+    def _open(self, device: DeviceInfo) -> None:
+        import soxr
+
+        factory = self._stream_factory or sounddevice_module().InputStream
+        rate = device.native_rate_hz
+        stream = factory(device=device.index, channels=1, samplerate=rate, dtype="float32",
+                         blocksize=int(rate * self.block_ms / 1000), latency=self.latency_s,
+                         callback=self._on_audio)
+        self._delivered = False
+        try:
+            stream.start()
+        except Exception:
+            _close_quietly(stream)
+            raise
+        self._stream = stream
+        self.device, self.native_rate_hz = device, rate
+        self._resampler = soxr.ResampleStream(rate, SAMPLE_RATE_HZ, 1, dtype="float32", quality="HQ")
 
     def _on_audio(self, indata, frames, time_info, status) -> None:
         # PortAudio's thread: copy and queue, nothing else
@@ -103,25 +144,102 @@ class MicSource:
     def read(self, max_ms: int) -> AudioChunk | None:
         if self._stream is None:
             raise AudioError("the microphone is not open")
+        wait_s = max(0.001, max_ms / 1000.0)
+        tail = np.zeros(0, dtype=np.float32)
         try:
-            blocks = [self._queue.get(timeout=max(0.001, max_ms / 1000.0))]
+            blocks = [self._queue.get(timeout=wait_s)]
+            self._starved_s = 0.0
         except queue.Empty:
-            if not self.active:
-                raise DeviceError(f"the microphone '{self.device.name}' stopped delivering audio",
-                                  "check that it is still connected")
             blocks = []
+            self._starved_s += wait_s
+            if not self.active:
+                tail = self._reopen("stopped delivering audio")
+            else:
+                limit_s = self.stall_s if self._delivered else self.start_grace_s
+                if self._starved_s >= limit_s:
+                    tail = self._reopen(f"delivered no audio for {limit_s:g} s")
+        while True:
+            try:
+                blocks.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        if blocks:
+            self._delivered = True
+        native = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
+        samples = self._resampler.resample_chunk(native) if len(native) else np.zeros(0, dtype=np.float32)
+        samples = np.concatenate([tail, np.asarray(samples, dtype=np.float32)]) if len(tail) else samples
+        chunk = AudioChunk(np.asarray(samples, dtype=np.float32), SAMPLE_RATE_HZ, self._emitted / SAMPLE_RATE_HZ)
+        self._emitted += len(samples)
+        if len(samples):
+            self.level = float(np.sqrt(np.mean(np.square(samples))))
+            self._keep_heard(chunk.samples)
+        return chunk
+
+    def _reopen(self, problem: str) -> np.ndarray:
+        """Close the failed stream, find the device again by name and open it, once per session.
+
+        Returns what the old stream still held (resampled), so the stream clock stays continuous:
+        time goes on from the last sample handed out, and the dead gap is not part of it.
+        """
+        name = self.device.name
+        if self.reopens >= 1:
+            raise self._give_up(DeviceError(f"the microphone '{name}' {problem} again after being reopened",
+                                            RECONNECT_HINT))
+        log.warning("the microphone '%s' %s; reopening it", name, problem)
+        self._close_stream()
+        tail = self._flush_resampler()
+        deadline = self._clock.now_s() + self.reopen_wait_s
+        rescan = False
+        while True:
+            try:
+                # by name: after a replug (and a rescan) its index may differ; the default follows the default
+                wanted = name if self.wanted not in (None, "") else None
+                self._open(resolve_device(wanted, "input", self._devices(rescan)))
+                break
+            except Exception as e:  # DeviceError from resolving, PortAudioError from opening
+                if self._clock.now_s() >= deadline:
+                    self._keep_heard(tail)   # an answer cut short keeps its last milliseconds too
+                    self._emitted += len(tail)
+                    raise self._give_up(DeviceError(f"the microphone '{name}' {problem} and could not be "
+                                                    f"reopened ({_reason(e)})", RECONNECT_HINT)) from e
+                log.debug("reopening the microphone: %s", e)
+                rescan = True
+                self._clock.sleep(min(0.25, max(0.0, deadline - self._clock.now_s())))
+        self.reopens += 1
+        self._starved_s = 0.0
+        log.warning("microphone reconnected: '%s' at %d Hz", self.device.name, self.native_rate_hz)
+        return tail
+
+    def _give_up(self, error: DeviceError) -> DeviceError:
+        self._close_stream()
+        self.failure = error
+        return error
+
+    def _flush_resampler(self) -> np.ndarray:
+        """What the failed stream delivered but was not read yet, and the resampler's own delay."""
+        blocks = []
         while True:
             try:
                 blocks.append(self._queue.get_nowait())
             except queue.Empty:
                 break
         native = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
-        samples = self._resampler.resample_chunk(native) if len(native) else np.zeros(0, dtype=np.float32)
-        chunk = AudioChunk(np.asarray(samples, dtype=np.float32), SAMPLE_RATE_HZ, self._emitted / SAMPLE_RATE_HZ)
-        self._emitted += len(samples)
-        if len(samples):
-            self.level = float(np.sqrt(np.mean(np.square(samples))))
-        return chunk
+        return np.asarray(self._resampler.resample_chunk(native, last=True), dtype=np.float32)
+
+    def _keep_heard(self, samples: np.ndarray) -> None:
+        self._heard.append(samples)
+        self._heard_count += len(samples)
+        limit = int(self.max_heard_s * SAMPLE_RATE_HZ)
+        while len(self._heard) > 1 and self._heard_count - len(self._heard[0]) >= limit:
+            dropped = len(self._heard.pop(0))
+            self._heard_from += dropped
+            self._heard_count -= dropped
+
+    def heard(self) -> AudioChunk:
+        """The audio read() handed out since the last drain(): an answer whose listening was cut short
+        by a device failure can still be kept."""
+        samples = np.concatenate(self._heard) if self._heard else np.zeros(0, dtype=np.float32)
+        return AudioChunk(samples, SAMPLE_RATE_HZ, self._heard_from / SAMPLE_RATE_HZ)
 
     def drain(self) -> float:
         """Drop what the microphone heard so far (the interviewer's own voice); returns the new stream time."""
@@ -131,6 +249,8 @@ class MicSource:
             except queue.Empty:
                 break
             self._emitted += len(self._resampler.resample_chunk(native))
+            self._delivered = True
+        self._heard, self._heard_from, self._heard_count = [], self._emitted, 0
         return self._emitted / SAMPLE_RATE_HZ
 
     @property
@@ -138,16 +258,15 @@ class MicSource:
         """Stream time of the next sample to be read."""
         return self._emitted / SAMPLE_RATE_HZ
 
+    def _close_stream(self) -> None:
+        if self._stream is not None:
+            _close_quietly(self._stream)
+            self._stream = None
+
     def close(self) -> None:
         if self.overflows:
             log.warning("the microphone lost audio %d time(s) (input overflow)", self.overflows)
-        if self._stream is not None:
-            try:
-                self._stream.stop()
-                self._stream.close()
-            except Exception as e:  # closing a vanished device must not hide the session's result
-                log.warning("closing the microphone: %s", e)
-            self._stream = None
+        self._close_stream()
 
     def __enter__(self) -> "MicSource":
         self.start()
@@ -155,3 +274,19 @@ class MicSource:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _close_quietly(stream) -> None:
+    # abort, not stop: a stalled stream has nothing worth waiting for; and closing a vanished device
+    # must not hide the session's result
+    try:
+        stream.abort()
+        stream.close()
+    except Exception as e:
+        log.debug("closing a stream: %s", e)
+
+
+def _reason(error: BaseException) -> str:
+    text = error.message if isinstance(error, DeviceError) else str(error)
+    text = " ".join(text.split()) or type(error).__name__
+    return text if len(text) <= 160 else text[:157] + "..."

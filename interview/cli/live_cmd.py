@@ -9,7 +9,7 @@ from pathlib import Path
 
 from interview.cli.common import (add_emotion_arguments, add_interviewer_arguments, add_model_arguments, config_for,
                                  emotion_options, llm_options, max_followups, stt_options)
-from voice.errors import VivavoceError
+from voice.errors import DeviceError, VivavoceError
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +102,12 @@ def run(args: argparse.Namespace) -> int:
     notice = notice_text(config)
     answers = LiveAnswers(plan, session_dir, speaker, listener, transcriber, view=view,
                           keys=keys, greeting=greeting, notice=notice)
+    from interview.live_device_loss import KeepHeardOnDeviceLoss
+
+    guarded = KeepHeardOnDeviceLoss(answers, mic, session_dir)
     created = not session_dir.exists()
     interrupted = False
+    device_error: DeviceError | None = None
     mic.start()
     view.start()
     try:
@@ -136,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
             from nlp.emotion_local import build_emotion_classifier
 
             judging = build_judging(llm, notify=view.line, record=journal.append_event, max_followups=followups)
-            parts = SessionParts(answers=answers, transcriber=transcriber, scorer=judging.scorer,
+            parts = SessionParts(answers=guarded, transcriber=transcriber, scorer=judging.scorer,
                                  emotion=build_emotion_classifier(feelings), interviewer=judging.interviewer,
                                  clock=SystemClock())
             try:
@@ -144,11 +148,15 @@ def run(args: argparse.Namespace) -> int:
                                      on_turn=lambda t: view.line(f"turn {t.question.id} saved"
                                                                  f"{' (' + ', '.join(t.flags) + ')' if t.flags else ''}"),
                                      on_problem=view.line)
+                if guarded.failure is not None:  # the last answer was cut short: no closing words
+                    raise guarded.failure
                 answers.finish()
             except KeyboardInterrupt:
                 interrupted = True
     except KeyboardInterrupt:
         interrupted = True
+    except DeviceError as e:  # a device that failed mid-session and could not be reopened
+        device_error = e
     finally:
         reader.restore()
         view.stop()
@@ -158,10 +166,18 @@ def run(args: argparse.Namespace) -> int:
         synthesizer.close()
     if created and not (session_dir / "journal.jsonl").exists():
         shutil.rmtree(session_dir, ignore_errors=True)
+        if device_error is not None:
+            raise device_error
         return 130 if interrupted else 0
     full = read_journal(session_dir).record()
     paths = write_reports(full, session_dir)
     answered = sum(1 for t in full.turns if t.answered)
+    if device_error is not None:
+        # the report for the turns kept goes to stdout as usual; the one error line to stderr (exit 2)
+        for p in paths:
+            print(p)
+        raise DeviceError(device_error.message,
+                          f"{answered} answered turn(s) kept; resume with: interview live --resume {session_dir}")
     if interrupted:
         print(f"interrupted: {answered} answered turn(s) kept; resume with: interview live --resume {session_dir}")
     for p in paths:
