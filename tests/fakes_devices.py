@@ -45,23 +45,33 @@ class FakeInputStream:
         self.closed = True
 
 
-class FakeInputStreams:
-    """sounddevice.InputStream for a MicSource: each open takes the next script entry (a Deliver, or
-    an exception to raise on opening); `opened` keeps each open's device and rate."""
+class _ScriptedStreams:
+    """A sounddevice stream class: each open takes the next script entry (what the stream does, or an
+    exception to raise on opening); `opened` keeps each open's device and rate."""
+
+    stream_class: type
+    kind = "Stream"
 
     def __init__(self, *script):
         self.script = list(script)
         self.opened: list[dict] = []
-        self.streams: list[FakeInputStream] = []
+        self.streams: list = []
 
-    def __call__(self, **kwargs) -> FakeInputStream:
-        entry = self.script.pop(0) if self.script else FakePortAudioError("Error opening InputStream: no device")
+    def __call__(self, **kwargs):
+        entry = self.script.pop(0) if self.script else FakePortAudioError(f"Error opening {self.kind}: no device")
         self.opened.append({"device": kwargs["device"], "samplerate": kwargs["samplerate"]})
         if isinstance(entry, BaseException):
             raise entry
-        stream = FakeInputStream(entry, **kwargs)
+        stream = self.stream_class(entry, **kwargs)
         self.streams.append(stream)
         return stream
+
+
+class FakeInputStreams(_ScriptedStreams):
+    """sounddevice.InputStream for a MicSource; script entries are Deliver."""
+
+    stream_class = FakeInputStream
+    kind = "InputStream"
 
 
 @dataclass(frozen=True)
@@ -109,22 +119,11 @@ class FakeOutputStream:
         return np.concatenate(self.played) if self.played else np.zeros(0, np.float32)
 
 
-class FakeOutputStreams:
-    """sounddevice.OutputStream for a SpeakerSink, scripted like FakeInputStreams."""
+class FakeOutputStreams(_ScriptedStreams):
+    """sounddevice.OutputStream for a SpeakerSink; script entries are Play."""
 
-    def __init__(self, *script):
-        self.script = list(script)
-        self.opened: list[dict] = []
-        self.streams: list[FakeOutputStream] = []
-
-    def __call__(self, **kwargs) -> FakeOutputStream:
-        entry = self.script.pop(0) if self.script else FakePortAudioError("Error opening OutputStream: no device")
-        self.opened.append({"device": kwargs["device"], "samplerate": kwargs["samplerate"]})
-        if isinstance(entry, BaseException):
-            raise entry
-        stream = FakeOutputStream(entry, **kwargs)
-        self.streams.append(stream)
-        return stream
+    stream_class = FakeOutputStream
+    kind = "OutputStream"
 
 
 class FakeDeviceList:

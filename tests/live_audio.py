@@ -139,3 +139,16 @@ def espeak_wav(text: str, path: Path, pause_s: float = 0.0, then: str | None = N
         audio = np.concatenate([audio, np.zeros(int(pause_s * RATE_HZ), np.float32), parts[1]])
     sf.write(str(path), audio, RATE_HZ, subtype="PCM_16")
     return path
+
+
+_QUESTIONS = (("q1", "pipelines", "Tell me about a data pipeline you built.", "[Python, scheduling]"),
+              ("q2", "testing", "How do you test your database queries?", "[unit tests]"),
+              ("q3", "teamwork", "Describe a disagreement in your team.", "[listening]"))
+
+
+def live_plan(count: int = 3, company: str | None = None) -> str:
+    """plan.yaml text for the live tests: the first `count` of three short questions with rubrics."""
+    lines = ["role: Data engineer"] + ([f"company: {company}"] if company else []) + ["questions:"]
+    for qid, competency, text, rubric in _QUESTIONS[:count]:
+        lines += [f"  - id: {qid}", f"    competency: {competency}", f"    text: {text}", f"    rubric: {rubric}"]
+    return "\n".join(lines) + "\n"

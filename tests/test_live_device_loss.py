@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.live_audio import REPO, Monitor, audio_up, espeak_wav, shared_dir, speak_into_mic
+from tests.live_audio import REPO, Monitor, audio_up, espeak_wav, live_plan, shared_dir, speak_into_mic
 
 pytestmark = pytest.mark.live
 
@@ -181,22 +181,7 @@ def test_a_microphone_that_stays_quiet_is_reopened_then_given_up(audio_env):
     assert e.value.message == "the microphone 'default' delivered no audio for 2 s again after being reopened"
 
 
-PLAN = """\
-role: Data engineer
-questions:
-  - id: q1
-    competency: pipelines
-    text: Tell me about a data pipeline you built.
-    rubric: [Python, scheduling]
-  - id: q2
-    competency: testing
-    text: How do you test your database queries?
-    rubric: [unit tests]
-  - id: q3
-    competency: teamwork
-    text: Describe a disagreement in your team.
-    rubric: [listening]
-"""
+PLAN = live_plan(3)
 
 
 @contextmanager

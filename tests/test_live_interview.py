@@ -16,27 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.live_audio import REPO, Monitor, audio_up, espeak_wav, speak_into_mic
+from tests.live_audio import REPO, Monitor, audio_up, espeak_wav, live_plan, speak_into_mic
 
 pytestmark = pytest.mark.live
 
-PLAN = """\
-role: Data engineer
-company: Acme
-questions:
-  - id: q1
-    competency: pipelines
-    text: Tell me about a data pipeline you built.
-    rubric: [Python, scheduling]
-  - id: q2
-    competency: testing
-    text: How do you test your database queries?
-    rubric: [unit tests]
-  - id: q3
-    competency: teamwork
-    text: Describe a disagreement in your team.
-    rubric: [listening]
-"""
+PLAN = live_plan(3, company="Acme")
 
 
 @pytest.fixture(scope="module")

@@ -13,23 +13,12 @@ import time
 
 import pytest
 
-from tests.live_audio import REPO, Monitor, audio_up, espeak_wav
+from tests.live_audio import REPO, Monitor, audio_up, espeak_wav, live_plan
 from tests.test_live_interview import Candidate, finish, journal_lines
 
 pytestmark = pytest.mark.live
 
-PLAN = """\
-role: Data engineer
-questions:
-  - id: q1
-    competency: pipelines
-    text: Tell me about a data pipeline you built.
-    rubric: [Python, scheduling]
-  - id: q2
-    competency: testing
-    text: How do you test your database queries?
-    rubric: [unit tests]
-"""
+PLAN = live_plan(2)
 # an answer ends after this much silence unless a key ends it first
 END_SILENCE_MS = 12000
 

@@ -114,3 +114,20 @@ def resolve_device(wanted: str | int | None, direction: Direction,
         raise DeviceError(f"no {direction} device '{text}'; {direction} devices: {listing}",
                           "pass a name or index from 'interview devices'")
     return chosen
+
+
+def close_quietly(stream) -> None:
+    """Abort and close a stream. Abort, not stop: a stalled stream has nothing worth waiting for, and
+    what is left of a playback is padding; closing a vanished device must not hide the session's result."""
+    try:
+        stream.abort()
+        stream.close()
+    except Exception as e:
+        log.debug("closing a stream: %s", e)
+
+
+def failure_reason(error: BaseException) -> str:
+    """A PortAudio or device error as one short line."""
+    text = error.message if isinstance(error, DeviceError) else str(error)
+    text = " ".join(text.split()) or type(error).__name__
+    return text if len(text) <= 160 else text[:157] + "..."

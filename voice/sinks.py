@@ -18,7 +18,8 @@ import numpy as np
 
 from voice.audio import SAMPLE_RATE_HZ, AudioChunk
 from voice.clock import Clock, SystemClock
-from voice.devices import DeviceInfo, list_devices, resolve_device, sounddevice_module
+from voice.devices import (DeviceInfo, close_quietly, failure_reason, list_devices, resolve_device,
+                           sounddevice_module)
 from voice.errors import DeviceError
 from voice.tts import Synthesizer
 
@@ -87,7 +88,7 @@ class SpeakerSink:
             self._start(audio, self.device).finish()
             return
         except Exception as e:  # PortAudioError: busy or unplugged speaker; or a stalled stream
-            problem = _reason(e)
+            problem = failure_reason(e)
         name = self.device.name
         log.warning("the speaker '%s' could not play (%s); reopening it", name, problem)
         playback = self._reopen(audio, name, problem)
@@ -95,7 +96,7 @@ class SpeakerSink:
             playback.finish()
         except Exception as e:
             raise DeviceError(f"the speaker '{name}' could not play ({problem}), nor after being reopened "
-                              f"({_reason(e)})", SPEAKER_HINT) from e
+                              f"({failure_reason(e)})", SPEAKER_HINT) from e
         log.warning("speaker reconnected: '%s'", self.device.name)
 
     def _reopen(self, audio: AudioChunk, name: str, problem: str) -> "_Playback":
@@ -112,7 +113,7 @@ class SpeakerSink:
             except Exception as e:  # DeviceError: gone from the list; PortAudioError: refused
                 if self._clock.now_s() >= deadline:
                     raise DeviceError(f"the speaker '{name}' could not play ({problem}) and could not be "
-                                      f"reopened ({_reason(e)})", SPEAKER_HINT) from e
+                                      f"reopened ({failure_reason(e)})", SPEAKER_HINT) from e
                 log.debug("reopening the speaker: %s", e)
                 self._clock.sleep(min(0.25, max(0.0, deadline - self._clock.now_s())))
 
@@ -132,7 +133,7 @@ class SpeakerSink:
         try:
             stream.start()
         except Exception:
-            _close_quietly(stream)
+            close_quietly(stream)
             raise
         playback.stream = stream
         return playback
@@ -161,26 +162,13 @@ class _Playback:
         try:
             finished = self.done.wait(self.limit_s)
         finally:
-            _close_quietly(self.stream)
+            close_quietly(self.stream)
         if not finished:
             raise DeviceError(f"playback stalled for over {self.stall_s:g} s")
         if self.position < len(self.padded):
             raise DeviceError("the stream ended before the audio did")
 
 
-def _close_quietly(stream) -> None:
-    # abort, as sounddevice.play does when its data runs out: what is left is padding
-    try:
-        stream.abort()
-        stream.close()
-    except Exception as e:
-        log.debug("closing a stream: %s", e)
-
-
-def _reason(error: BaseException) -> str:
-    text = error.message if isinstance(error, DeviceError) else str(error)
-    text = " ".join(text.split()) or type(error).__name__
-    return text if len(text) <= 160 else text[:157] + "..."
 
 
 def tone(seconds: float = 0.5, frequency_hz: float = 440.0, amplitude: float = 0.3) -> AudioChunk:

@@ -19,7 +19,8 @@ import numpy as np
 
 from voice.audio import SAMPLE_RATE_HZ, AudioChunk, decode_file
 from voice.clock import Clock, SystemClock
-from voice.devices import DeviceInfo, list_devices_for, resolve_device, sounddevice_module
+from voice.devices import (DeviceInfo, close_quietly, failure_reason, list_devices_for, resolve_device,
+                           sounddevice_module)
 from voice.errors import AudioError, DeviceError
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,7 @@ class MicSource:
         try:
             self._open(self.device)
         except Exception as e:  # PortAudioError: busy, unplugged, refused
-            raise DeviceError(f"the microphone '{self.device.name}' could not be opened ({_reason(e)})",
+            raise DeviceError(f"the microphone '{self.device.name}' could not be opened ({failure_reason(e)})",
                               "close other programs using it, or pick another with --input-device") from e
         log.debug("microphone %s open at %d Hz", self.device.name, self.native_rate_hz)
 
@@ -122,7 +123,7 @@ class MicSource:
         try:
             stream.start()
         except Exception:
-            _close_quietly(stream)
+            close_quietly(stream)
             raise
         self._stream = stream
         self.device, self.native_rate_hz = device, rate
@@ -201,7 +202,7 @@ class MicSource:
                     self._keep_heard(tail)   # an answer cut short keeps its last milliseconds too
                     self._emitted += len(tail)
                     raise self._give_up(DeviceError(f"the microphone '{name}' {problem} and could not be "
-                                                    f"reopened ({_reason(e)})", RECONNECT_HINT)) from e
+                                                    f"reopened ({failure_reason(e)})", RECONNECT_HINT)) from e
                 log.debug("reopening the microphone: %s", e)
                 rescan = True
                 self._clock.sleep(min(0.25, max(0.0, deadline - self._clock.now_s())))
@@ -260,7 +261,7 @@ class MicSource:
 
     def _close_stream(self) -> None:
         if self._stream is not None:
-            _close_quietly(self._stream)
+            close_quietly(self._stream)
             self._stream = None
 
     def close(self) -> None:
@@ -274,19 +275,3 @@ class MicSource:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _close_quietly(stream) -> None:
-    # abort, not stop: a stalled stream has nothing worth waiting for; and closing a vanished device
-    # must not hide the session's result
-    try:
-        stream.abort()
-        stream.close()
-    except Exception as e:
-        log.debug("closing a stream: %s", e)
-
-
-def _reason(error: BaseException) -> str:
-    text = error.message if isinstance(error, DeviceError) else str(error)
-    text = " ".join(text.split()) or type(error).__name__
-    return text if len(text) <= 160 else text[:157] + "..."
