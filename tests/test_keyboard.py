@@ -131,6 +131,9 @@ def run_child_on_terminal():
     """A Python process whose controlling terminal is a new pty (so Ctrl+C there sends SIGINT)."""
     pid, master = pty.fork()
     if pid == 0:  # the child: exec at once, nothing of pytest runs here
+        # a job started in the background of a non-interactive shell inherits SIGINT ignored, and
+        # Python keeps it so; a terminal program sees Ctrl+C
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.execve(sys.executable, [sys.executable, "-c", CHILD],
                   {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"})
     return pid, master
