@@ -69,7 +69,8 @@ class KeepHeardOnDeviceLoss:
     def announce(self, question: Question) -> None:
         """Passes the early start of a settled next question on (see session._announce_settled)."""
         announce = getattr(self.answers, "announce", None)
-        if announce is not None:
+        # after a lost microphone the session ends: no question is started that cannot be answered
+        if announce is not None and self.failure is None:
             announce(question)
 
     def _keep(self, question: Question) -> Capture | None:
