@@ -37,11 +37,16 @@ class DyingMic:
 
 
 class FailingAt(ScriptedAnswers):
-    """Answers from a script until `question_id`, where `error()` is raised instead."""
+    """Answers from a script until `question_id`, where `error()` is raised instead. Like the live
+    source, it can be told to start a settled next question early (`announced`)."""
 
     def __init__(self, question_id: str, error):
         super().__init__({"q1": "words", "q2": "words", "q3": "words"})
         self.question_id, self.error = question_id, error
+        self.announced: list[str] = []
+
+    def announce(self, question):
+        self.announced.append(question.id)
 
     def capture(self, question):
         if question.id == self.question_id:
@@ -74,6 +79,7 @@ def test_the_answer_cut_short_is_journaled_with_what_was_heard_then_the_session_
     assert error is mic.failure
     assert [t.question.id for t in turns] == ["q1", "q2"]
     assert answers.asked == ["q1", "q2"]                    # q3 was never asked
+    assert answers.announced == ["q2"]                      # nor started early after the loss
     cut = turns[1]
     assert cut.flags[0] == "device_lost" and cut.end_reason == "end_of_input"
     assert cut.transcript.text == "I check row counts" and cut.assessment is not None
