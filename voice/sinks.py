@@ -169,8 +169,6 @@ class _Playback:
             raise DeviceError("the stream ended before the audio did")
 
 
-
-
 def tone(seconds: float = 0.5, frequency_hz: float = 440.0, amplitude: float = 0.3) -> AudioChunk:
     t = np.arange(int(SAMPLE_RATE_HZ * seconds)) / SAMPLE_RATE_HZ
     return AudioChunk((amplitude * np.sin(2 * np.pi * frequency_hz * t)).astype(np.float32))

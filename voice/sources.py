@@ -159,17 +159,15 @@ class MicSource:
                 limit_s = self.stall_s if self._delivered else self.start_grace_s
                 if self._starved_s >= limit_s:
                     tail = self._reopen(f"delivered no audio for {limit_s:g} s")
-        while True:
-            try:
-                blocks.append(self._queue.get_nowait())
-            except queue.Empty:
-                break
+        blocks += self._take_queued()
         if blocks:
             self._delivered = True
         native = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
         samples = self._resampler.resample_chunk(native) if len(native) else np.zeros(0, dtype=np.float32)
-        samples = np.concatenate([tail, np.asarray(samples, dtype=np.float32)]) if len(tail) else samples
-        chunk = AudioChunk(np.asarray(samples, dtype=np.float32), SAMPLE_RATE_HZ, self._emitted / SAMPLE_RATE_HZ)
+        samples = np.asarray(samples, dtype=np.float32)
+        if len(tail):
+            samples = np.concatenate([tail, samples])
+        chunk = AudioChunk(samples, SAMPLE_RATE_HZ, self._emitted / SAMPLE_RATE_HZ)
         self._emitted += len(samples)
         if len(samples):
             self.level = float(np.sqrt(np.mean(np.square(samples))))
@@ -218,14 +216,18 @@ class MicSource:
 
     def _flush_resampler(self) -> np.ndarray:
         """What the failed stream delivered but was not read yet, and the resampler's own delay."""
+        blocks = self._take_queued()
+        native = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
+        return np.asarray(self._resampler.resample_chunk(native, last=True), dtype=np.float32)
+
+    def _take_queued(self) -> list[np.ndarray]:
+        """Every block the callback has queued so far, without waiting."""
         blocks = []
         while True:
             try:
                 blocks.append(self._queue.get_nowait())
             except queue.Empty:
-                break
-        native = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
-        return np.asarray(self._resampler.resample_chunk(native, last=True), dtype=np.float32)
+                return blocks
 
     def _keep_heard(self, samples: np.ndarray) -> None:
         self._heard.append(samples)
@@ -244,11 +246,7 @@ class MicSource:
 
     def drain(self) -> float:
         """Drop what the microphone heard so far (the interviewer's own voice); returns the new stream time."""
-        while True:
-            try:
-                native = self._queue.get_nowait()
-            except queue.Empty:
-                break
+        for native in self._take_queued():
             self._emitted += len(self._resampler.resample_chunk(native))
             self._delivered = True
         self._heard, self._heard_from, self._heard_count = [], self._emitted, 0
