@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Literal
+from typing import Callable, Literal, TypeVar
 
+from voice.clock import Clock
 from voice.errors import DeviceError, MissingDependency
 
 log = logging.getLogger(__name__)
 
 Direction = Literal["input", "output"]
+Opened = TypeVar("Opened")
 
 
 @dataclass(frozen=True)
@@ -131,3 +133,23 @@ def failure_reason(error: BaseException) -> str:
     text = error.message if isinstance(error, DeviceError) else str(error)
     text = " ".join(text.split()) or type(error).__name__
     return text if len(text) <= 160 else text[:157] + "..."
+
+
+def reopen_by_name(name: str, named: bool, direction: Direction, devices: Callable[[bool], list[DeviceInfo]],
+                   open_device: Callable[[DeviceInfo], Opened], clock: Clock, wait_s: float) -> tuple[DeviceInfo, Opened]:
+    """Find a failed device again and open it, trying until `wait_s` has passed; the last error then.
+
+    By name, because its index may differ after a replug; a device that was never named follows the
+    default. `devices(rescan)` gives the device list, asked to rescan after a failed try."""
+    deadline = clock.now_s() + wait_s
+    rescan = False
+    while True:
+        try:
+            device = resolve_device(name if named else None, direction, devices(rescan))
+            return device, open_device(device)
+        except Exception as e:  # DeviceError from resolving, PortAudioError from opening
+            if clock.now_s() >= deadline:
+                raise
+            log.debug("reopening the %s device: %s", direction, e)
+            rescan = True
+            clock.sleep(min(0.25, max(0.0, deadline - clock.now_s())))

@@ -18,8 +18,8 @@ import numpy as np
 
 from voice.audio import SAMPLE_RATE_HZ, AudioChunk
 from voice.clock import Clock, SystemClock
-from voice.devices import (DeviceInfo, close_quietly, failure_reason, list_devices, resolve_device,
-                           sounddevice_module)
+from voice.devices import (DeviceInfo, close_quietly, failure_reason, list_devices, reopen_by_name,
+                           resolve_device, sounddevice_module)
 from voice.errors import DeviceError
 from voice.tts import Synthesizer
 
@@ -100,22 +100,16 @@ class SpeakerSink:
         log.warning("speaker reconnected: '%s'", self.device.name)
 
     def _reopen(self, audio: AudioChunk, name: str, problem: str) -> "_Playback":
-        """Start the audio again on the same device found by name (indexes change), polling up to
-        reopen_wait_s. The cached device list: a rescan would close the microphone's stream."""
-        deadline = self._clock.now_s() + self.reopen_wait_s
-        wanted = name if self.wanted not in (None, "") else None
-        while True:
-            try:
-                device = resolve_device(wanted, "output", self._devices())
-                playback = self._start(audio, device)
-                self.device = device
-                return playback
-            except Exception as e:  # DeviceError: gone from the list; PortAudioError: refused
-                if self._clock.now_s() >= deadline:
-                    raise DeviceError(f"the speaker '{name}' could not play ({problem}) and could not be "
-                                      f"reopened ({failure_reason(e)})", SPEAKER_HINT) from e
-                log.debug("reopening the speaker: %s", e)
-                self._clock.sleep(min(0.25, max(0.0, deadline - self._clock.now_s())))
+        """Start the audio again on the same device found by name. The cached device list: a rescan
+        would close the microphone's stream."""
+        try:
+            self.device, playback = reopen_by_name(
+                name, self.wanted not in (None, ""), "output", lambda rescan: self._devices(),
+                lambda device: self._start(audio, device), self._clock, self.reopen_wait_s)
+        except Exception as e:
+            raise DeviceError(f"the speaker '{name}' could not play ({problem}) and could not be "
+                              f"reopened ({failure_reason(e)})", SPEAKER_HINT) from e
+        return playback
 
     def _start(self, audio: AudioChunk, device: DeviceInfo) -> "_Playback":
         from voice.audio import resample

@@ -19,8 +19,8 @@ import numpy as np
 
 from voice.audio import SAMPLE_RATE_HZ, AudioChunk, decode_file
 from voice.clock import Clock, SystemClock
-from voice.devices import (DeviceInfo, close_quietly, failure_reason, list_devices_for, resolve_device,
-                           sounddevice_module)
+from voice.devices import (DeviceInfo, close_quietly, failure_reason, list_devices_for, reopen_by_name,
+                           resolve_device, sounddevice_module)
 from voice.errors import AudioError, DeviceError
 
 log = logging.getLogger(__name__)
@@ -187,23 +187,14 @@ class MicSource:
         log.warning("the microphone '%s' %s; reopening it", name, problem)
         self._close_stream()
         tail = self._flush_resampler()
-        deadline = self._clock.now_s() + self.reopen_wait_s
-        rescan = False
-        while True:
-            try:
-                # by name: after a replug (and a rescan) its index may differ; the default follows the default
-                wanted = name if self.wanted not in (None, "") else None
-                self._open(resolve_device(wanted, "input", self._devices(rescan)))
-                break
-            except Exception as e:  # DeviceError from resolving, PortAudioError from opening
-                if self._clock.now_s() >= deadline:
-                    self._keep_heard(tail)   # an answer cut short keeps its last milliseconds too
-                    self._emitted += len(tail)
-                    raise self._give_up(DeviceError(f"the microphone '{name}' {problem} and could not be "
-                                                    f"reopened ({failure_reason(e)})", RECONNECT_HINT)) from e
-                log.debug("reopening the microphone: %s", e)
-                rescan = True
-                self._clock.sleep(min(0.25, max(0.0, deadline - self._clock.now_s())))
+        try:
+            reopen_by_name(name, self.wanted not in (None, ""), "input", self._devices, self._open, self._clock,
+                           self.reopen_wait_s)
+        except Exception as e:
+            self._keep_heard(tail)   # an answer cut short keeps its last milliseconds too
+            self._emitted += len(tail)
+            raise self._give_up(DeviceError(f"the microphone '{name}' {problem} and could not be "
+                                            f"reopened ({failure_reason(e)})", RECONNECT_HINT)) from e
         self.reopens += 1
         self._starved_s = 0.0
         log.warning("microphone reconnected: '%s' at %d Hz", self.device.name, self.native_rate_hz)
