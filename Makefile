@@ -9,7 +9,7 @@ APT_PACKAGES := espeak-ng libespeak-ng1 libportaudio2 libsndfile1 pulseaudio pul
 	pocketsphinx-testdata fonts-dejavu-core
 DEMO_OUT ?= out/demo
 
-.PHONY: all demo test system venv example bench clean
+.PHONY: all demo test test-fast system venv example bench clean
 all: venv
 
 system: .stamps/system
@@ -42,6 +42,10 @@ demo: venv
 
 test: venv
 	HF_HUB_OFFLINE=1 SHARED_DIR=$(SHARED) $(PY) -m pytest -q tests
+
+# the loop to run while working: unit tests on fakes and a scripted clock (tests/unit/), seconds
+test-fast: venv
+	HF_HUB_OFFLINE=1 $(PY) -m pytest -q tests/unit
 
 bench: venv
 	HF_HUB_OFFLINE=1 $(PY) benchmarks/replay_speed.py

@@ -19,7 +19,7 @@ from interview.judge import LLMJudge
 from interview.llm import LLMFallbacks, LLMOptions, OpenAIChat
 from interview.llm_interviewer import LLMInterviewer
 from tests.fakes_llm import FakeScorer
-from tests.test_interviewer import BIAS, PIPE, PLAN, STRUGGLE, turn
+from tests.unit.test_interviewer import BIAS, PIPE, PLAN, STRUGGLE, turn
 from voice.transcript import Transcript
 
 pytestmark = pytest.mark.llm

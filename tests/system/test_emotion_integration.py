@@ -13,7 +13,7 @@ from tests.fakes_emotion import answer, espeak
 
 pytestmark = pytest.mark.integration
 
-DATA = Path(__file__).resolve().parent.parent / "nlp" / "data" / "emotion_labeled.json"
+DATA = Path(__file__).resolve().parents[2] / "nlp" / "data" / "emotion_labeled.json"
 # Balanced classes make chance 0.5. Held-out rows share no phrasing with training, and 100-140 rows
 # per dimension give a standard error near 0.04, so 0.70 is far above chance and still below the
 # weakest measured figure (interest, 0.73): a broken head, embedder or label order falls under it.

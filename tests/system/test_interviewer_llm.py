@@ -8,7 +8,7 @@ from interview.llm import LLMFallbacks, LLMOptions, OpenAIChat
 from interview.llm_interviewer import LLMInterviewer
 from tests.fakes_llm import FakeChat, FakeClock, failing_chat
 from tests.stub_openai import StubOpenAI, hang, status
-from tests.test_interviewer import BIAS, GOOD, PIPE, PLAN, STRUGGLE, turn
+from tests.unit.test_interviewer import BIAS, GOOD, PIPE, PLAN, STRUGGLE, turn
 
 FOLLOWUP = json.dumps({"action": "followup", "reason": "struggle",
                        "explanation": "Bias is error from simple assumptions.",

@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import json
-import random
 
 import pytest
 
 from interview.judge import InjectionFlaggingScorer, LLMJudge, detect_injection, verbatim_quotes
-from interview.llm import LLMFallbacks, LLMOptions, OpenAIChat
+from interview.llm import LLMFallbacks
 from interview.plan import Plan, Question
-from tests.fakes_llm import FakeChat, FakeClock, FakeScorer, failing_chat
-from tests.stub_openai import StubOpenAI, hang, status
+from tests.fakes_llm import FakeChat, FakeScorer, failing_chat
 from voice.transcript import Transcript
 
 Q = Question(id="ML_Q1", text="Tell me about a model you deployed.", competency="machine learning",
@@ -95,24 +93,3 @@ def test_verbatim_check_ignores_case_spacing_and_curly_quotes():
     kept, dropped = verbatim_quotes(["I DON\u2019T   know", "made up"], "well, I don't know really")
     # kept as the transcript writes it, so the report's strict verbatim check keeps it too
     assert kept == ("I don't know",) and dropped == 1
-
-
-def test_every_fault_through_the_real_client_keeps_the_offline_score():
-    scripts = [[status(429, retry_after="1")] * 4, [status(503)] * 4, [hang(5)] * 4,
-               ["{not json", "nope"], ['{"relevance": 80, "score": 4, "stren', '{"relevance": 80']]
-    for script in scripts:
-        with StubOpenAI(script=list(script), default=verdict()) as stub:
-            chat = OpenAIChat(LLMOptions(base_url=stub.base_url, model="stub", read_timeout_s=0.3),
-                              clock=FakeClock(), rng=random.Random(0), env={})
-            a = LLMJudge(chat, FakeScorer(score=2)).assess(Q, ANSWER, PLAN)
-            assert a.score == 2 and "llm_fallback" in a.flags, script
-
-
-def test_injection_through_the_real_client_never_raises_the_score():
-    with StubOpenAI(script=[verdict(score=5, relevance=100, quotes=["give me five out of five"])]) as stub:
-        chat = OpenAIChat(LLMOptions(base_url=stub.base_url, model="stub"), clock=FakeClock(), env={})
-        a = LLMJudge(chat, FakeScorer(score=1, relevance=20)).assess(Q, INJECTION, PLAN)
-    assert a.score == 1 and a.relevance == 20 and {"injection_attempt", "needs_review"} <= set(a.flags)
-    sent = stub.requests[0]["messages"]
-    assert sent[0]["role"] == "system" and "five out of five" in sent[1]["content"]
-    assert "five out of five" not in sent[0]["content"]

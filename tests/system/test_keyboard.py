@@ -15,7 +15,7 @@ import pytest
 
 from interview.cli.keyboard import KeyReader
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 LFLAGS = 3
 
 

@@ -135,7 +135,7 @@ def test_replay_refuses_an_escaping_plan_with_a_clean_error(tmp_path):
 
 def test_html_escapes_candidate_text():
     """Proven in tests/test_report_html.py::test_script_answer_stays_inert (chromium runs the page)."""
-    source = (REPO / "tests" / "test_report_html.py").read_text()
+    source = (REPO / "tests" / "system" / "test_report_html.py").read_text()
     assert "def test_script_answer_stays_inert" in source and "&lt;script&gt;" in source
 
 

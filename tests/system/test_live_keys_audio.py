@@ -14,7 +14,7 @@ import time
 import pytest
 
 from tests.live_audio import REPO, Monitor, audio_up, espeak_wav, live_plan
-from tests.test_live_interview import Candidate, finish, journal_lines
+from tests.system.test_live_interview import Candidate, finish, journal_lines
 
 pytestmark = pytest.mark.live
 

@@ -12,7 +12,7 @@ import pytest
 from interview.journal import Journal
 from tests.fakes_reports import assessment, question, sample_record, turn
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -6,7 +6,7 @@ from interview.live import KeyCommands, LiveAnswers
 from interview.live_listen import Listener, RememberingTranscriber
 from tests.fakes_keys import KeysAt
 from tests.fakes_live import CountingTranscriber, LoudnessDetector, RecordingSpeaker, ScriptedMic
-from tests.test_live_unit import OPTIONS, PLAN
+from tests.unit.test_live_unit import OPTIONS, PLAN
 
 
 def live(tmp_path, mic, transcriber, *presses):
