@@ -79,6 +79,7 @@ class RecordingSpeaker:
     def __init__(self) -> None:
         self.said: list[str] = []
         self.prepared: list[str] = []
+        self.slowed = 0
 
     def say(self, text: str) -> None:
         self.said.append(text)
@@ -86,7 +87,25 @@ class RecordingSpeaker:
     def prepare(self, text: str) -> None:
         self.prepared.append(text)
 
+    def slow_down(self) -> None:
+        self.slowed += 1
+
+    def close(self) -> None:
+        """Nothing to release."""
+
 
 class FixedScorer:
     def assess(self, question, transcript, plan) -> Assessment:
         return Assessment(relevance=50, score=3, quality=0.5, justification=f"{transcript.word_count} words")
+
+
+class ScriptedTurnModel:
+    """Stands in for Smart Turn: `probability(call number)` answers each question; remembers the calls."""
+
+    def __init__(self, probability=lambda n: 0.9):
+        self.probability = probability
+        self.calls: list[int] = []      # samples heard at each call
+
+    def complete_probability(self, samples: np.ndarray) -> float:
+        self.calls.append(len(samples))
+        return self.probability(len(self.calls))

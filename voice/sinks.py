@@ -1,4 +1,4 @@
-"""SpeechSink: where the interviewer's words go. SpeakerSink (synthesize, then play) and NullSink.
+"""SpeechSink: where the interviewer's words go. SpeakerSink synthesizes, then plays.
 
 `say(text)` blocks until the last sample has been heard, so the caller knows when to start
 listening. PortAudio drops up to ~20 ms at a stream's start and the last `latency` seconds at its end,
@@ -25,25 +25,19 @@ from voice.tts import Synthesizer
 
 log = logging.getLogger(__name__)
 
+MAX_PREPARED = 12
 SPEAKER_HINT = "check that it is connected, or pick another with --output-device; then resume the session"
 
 
 class SpeechSink(Protocol):
-    def say(self, text: str) -> None: ...
-    def prepare(self, text: str) -> None: ...
-
-
-class NullSink:
-    """No speaker (replay, tests): remembers what it was asked to say."""
-
-    def __init__(self) -> None:
-        self.said: list[str] = []
-
     def say(self, text: str) -> None:
-        self.said.append(text)
+        """Speak `text`; returns once it has been heard (or was interrupted)."""
 
     def prepare(self, text: str) -> None:
-        """Nothing to synthesize."""
+        """Synthesize `text` ahead, so that saying it starts at once."""
+
+    def slow_down(self) -> None:
+        """Speak more slowly from now on (the candidate asked)."""
 
 
 class SpeakerSink:
@@ -75,7 +69,18 @@ class SpeakerSink:
 
     def prepare(self, text: str) -> None:
         if text not in self._prepared:
-            self._prepared[text] = self.synthesizer.synthesize(text)
+            audio = self.synthesizer.synthesize(text)
+            self._prepared[text] = audio
+            # texts prepared but never said (follow-ups not asked) must not pile up
+            while len(self._prepared) > MAX_PREPARED:
+                self._prepared.pop(next(iter(self._prepared)))
+
+    def slow_down(self) -> None:
+        self.synthesizer.slow_down()
+        self._prepared.clear()   # synthesized at the old rate
+
+    def close(self) -> None:
+        self.synthesizer.close()
 
     def say(self, text: str) -> None:
         self.prepare(text)

@@ -1,6 +1,6 @@
-"""AudioSource: where answers come from. MicSource (a live microphone) and FileSource (a recording).
+"""AudioSource: where answers come from, and MicSource, a live microphone.
 
-Both hand out 16 kHz mono float32 AudioChunks whose `start_s` counts stream time, so endpointing
+It hands out 16 kHz mono float32 AudioChunks whose `start_s` counts stream time, so endpointing
 works on audio time and never on the wall clock. The microphone is opened at the device's native
 rate (PortAudio refuses others with "Invalid sample rate") and resampled here; its callback only
 puts copies into a queue, because anything slower there drops audio.
@@ -17,7 +17,7 @@ from typing import Callable, Protocol
 
 import numpy as np
 
-from voice.audio import SAMPLE_RATE_HZ, AudioChunk, decode_file
+from voice.audio import SAMPLE_RATE_HZ, AudioChunk
 from voice.clock import Clock, SystemClock
 from voice.devices import (DeviceInfo, close_quietly, failure_reason, list_devices_for, reopen_by_name,
                            resolve_device, sounddevice_module)
@@ -29,36 +29,18 @@ RECONNECT_HINT = "check that it is connected, then resume the session"
 
 
 class AudioSource(Protocol):
+    """Where an answer is heard, in stream time: 16 kHz mono float32 chunks whose `start_s` counts
+    the samples handed out so far."""
+
     def read(self, max_ms: int) -> AudioChunk | None:
         """Up to `max_ms` of audio (waiting at most about that long); None at the end of input."""
 
-
-class FileSource:
-    """A recording played as if it were a microphone, in chunks."""
-
-    def __init__(self, path: str):
-        self.audio = decode_file(path)
-        self._position = 0
-
-    def read(self, max_ms: int) -> AudioChunk | None:
-        if self._position >= len(self.audio.samples):
-            return None
-        count = max(1, int(SAMPLE_RATE_HZ * max_ms / 1000))
-        samples = self.audio.samples[self._position:self._position + count]
-        chunk = AudioChunk(samples, SAMPLE_RATE_HZ, self._position / SAMPLE_RATE_HZ)
-        self._position += len(samples)
-        return chunk
-
     def drain(self) -> float:
-        """Nothing is queued in a file."""
-        return self.now_s
+        """Drop what was heard so far (the interviewer's own voice); returns the new stream time."""
 
     @property
     def now_s(self) -> float:
-        return self._position / SAMPLE_RATE_HZ
-
-    def close(self) -> None:
-        """Nothing to release."""
+        """Stream time of the next sample to be read."""
 
 
 class MicSource:

@@ -1,0 +1,328 @@
+"""Listening to one answer: voice activity, the end of the turn, and transcription at pauses.
+
+The answer is transcribed piece by piece, in a background thread, whenever the candidate pauses, so
+when the answer ends little or nothing is left to transcribe and the next question comes quickly;
+listening itself never waits for the transcriber. The end of the answer is decided by the
+Endpointer's timer alone (`silence`), or (`smart`) by the turn model and the transcript of the words
+before each pause (see turn_end.py), with the timer as the longest hold. Everything runs on stream
+time (the microphone's sample count), never on the wall clock.
+"""
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Callable, Protocol, Sequence
+
+import numpy as np
+
+from interview.live.turn_end import TurnOptions, text_cue, turn_complete
+from interview.session import Transcriber
+from voice.audio import SAMPLE_RATE_HZ, AudioChunk, Utterance
+from voice.endpoint import Endpointer, EndpointOptions
+from voice.sources import AudioSource
+from voice.transcript import Segment, Transcript
+
+log = logging.getLogger(__name__)
+
+
+class SpeechDetector(Protocol):
+    """Speech probability per frame of a stream (Silero in voice.streaming_vad)."""
+
+    def reset(self, start_s: float = 0.0) -> None: ...
+    def push(self, samples: np.ndarray, start_s: float | None = None) -> list[tuple[float, float]]: ...
+
+
+class TurnModel(Protocol):
+    """The probability that the speech ending these samples is a finished turn (voice.turn_model)."""
+
+    def complete_probability(self, samples: np.ndarray) -> float: ...
+
+
+@dataclass(frozen=True)
+class ListenOptions:
+    endpoint: EndpointOptions = EndpointOptions()
+    turn: TurnOptions = TurnOptions()
+    echo_tail_ms: int = 300
+    speech_threshold: float = 0.5
+    # a pause this long is a good moment to transcribe what was said so far; with the smart
+    # detector the words before a pause are wanted soon, to tell a thinking pause from the end
+    piece_pause_ms: int = 300
+    # once this much is waiting, a shorter pause will do: the last piece, transcribed while the
+    # candidate is silent, must stay short enough to be done before the end silence is
+    long_piece_s: float = 6.0
+    long_piece_pause_ms: int = 200
+    read_ms: int = 32
+    # kept before the first and after the last speech in the saved answer
+    margin_s: float = 0.4
+    # silence kept around each speech span handed to the transcriber (the offline VAD pads as much)
+    span_pad_s: float = 0.2
+    # the early transcript (for choosing the next question) waits for the last pieces when the
+    # ones already done hold less than this share of the speech
+    early_share: float = 0.5
+
+
+Piece = tuple[float, float, Transcript]     # start and end in stream seconds, and what was said
+
+
+class Heard:
+    """One stretch of listening: the answer's audio and its transcript.
+
+    Pieces are transcribed in the background as the candidate pauses; `transcript` waits for the
+    ones still running. A caller that need not read it at once (a long answer is never a voice
+    command) can speak the next question meanwhile."""
+
+    def __init__(self, utterance: Utterance | None, pieces: Sequence[Future] = (), speech_s: float = 0.0,
+                 early_share: float = 0.5):
+        self.utterance = utterance
+        self.pieces = list(pieces)
+        self.speech_s = speech_s
+        self.early_share = early_share
+        self._transcript: Transcript | None = None
+
+    @property
+    def partial_text(self) -> str:
+        """What is transcribed so far, without waiting."""
+        return _text_of(self.pieces)
+
+    @property
+    def transcript(self) -> Transcript:
+        if self._transcript is None:
+            start_s = self.utterance.start_s if self.utterance is not None else 0.0
+            self._transcript = merge_pieces([p.result() for p in self.pieces], start_s)
+        return self._transcript
+
+    def early_transcript(self) -> Transcript:
+        """The transcript of the pieces done by now: enough to choose the next question while the last
+        piece is still transcribed. Waits for all of them when the done ones hold too little."""
+        done = [p for p in self.pieces if p.done() and p.exception() is None]
+        covered_s = sum(end - start for start, end, _ in (p.result() for p in done))
+        answer_s = self.utterance.audio.duration_s if self.utterance is not None else 0.0
+        if len(done) == len(self.pieces) or covered_s < self.early_share * answer_s:
+            return self.transcript
+        start_s = self.utterance.start_s if self.utterance is not None else 0.0
+        return merge_pieces([p.result() for p in done], start_s)
+
+
+def _text_of(pieces: Sequence[Future]) -> str:
+    done = [p.result() for p in pieces if p.done() and p.exception() is None]
+    return " ".join(t.text.strip() for _, _, t in done if t.text.strip())
+
+
+@dataclass
+class _Stretch:
+    """What one listen() has gathered so far."""
+
+    start_s: float
+    blocks: list[np.ndarray] = field(default_factory=list)
+    pieces: list[Future] = field(default_factory=list)
+    cut_s: float | None = None          # audio before this is transcribed
+    checks: int = 0                     # turn-model checks in the current pause
+    probability: float = 0.0            # the turn model's last answer in this pause
+
+    def audio(self, to_s: float | None = None) -> np.ndarray:
+        audio = np.concatenate(self.blocks) if self.blocks else np.zeros(0, dtype=np.float32)
+        if to_s is not None:
+            audio = audio[:max(0, int(round((to_s - self.start_s) * SAMPLE_RATE_HZ)))]
+        return audio
+
+
+class Listener:
+    """Listens until the answer is over; transcribes at pauses."""
+
+    def __init__(self, mic: AudioSource, detector: SpeechDetector, transcriber: Transcriber | None,
+                 options: ListenOptions = ListenOptions(), *, turn_model: TurnModel | None = None,
+                 stop_requested: Callable[[], bool] = lambda: False,
+                 on_progress: Callable[[float, str], None] | None = None):
+        self.mic = mic
+        self.detector = detector
+        self.transcriber = transcriber
+        self.options = options
+        self.turn_model = turn_model
+        self.stop_requested = stop_requested
+        self.on_progress = on_progress
+        # one worker: pieces are transcribed in order while listening goes on in real time
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="transcribe")
+
+    def listen(self, vocabulary: Sequence[str] = (), endpoint: EndpointOptions | None = None) -> Heard:
+        opts = self.options
+        endpoint = endpoint or opts.endpoint
+        if endpoint.turn_detector == "smart" and self.turn_model is None:
+            raise ValueError("the smart turn detector needs a turn model")
+        # drop what was heard while the interviewer spoke, and its echo
+        start_s = self.mic.drain()
+        while self.mic.now_s < start_s + opts.echo_tail_ms / 1000.0:
+            if self.mic.read(opts.read_ms) is None:
+                break
+        start_s = self.mic.now_s
+        self.detector.reset(start_s)
+        endpointer = Endpointer(endpoint, started_at_s=start_s)
+        stretch = _Stretch(start_s)
+        reason = None
+        end_s = start_s
+        while reason is None:
+            chunk = self.mic.read(opts.read_ms)
+            if chunk is None:
+                reason = "end_of_input"
+                break
+            stretch.blocks.append(chunk.samples)
+            for probability, frame_end_s in self.detector.push(chunk.samples, chunk.start_s):
+                is_speech = probability >= opts.speech_threshold
+                end_s = frame_end_s
+                reason = endpointer.on_frame(is_speech, frame_end_s)
+                if reason:
+                    break
+                if is_speech:
+                    stretch.checks, stretch.probability = 0, 0.0
+                    continue
+                if endpointer.last_speech_s is None:
+                    continue
+                self._cut_piece(stretch, endpointer, frame_end_s, vocabulary)
+                if self._turn_over(stretch, endpointer, frame_end_s):
+                    reason = "silence"
+                    break
+            if self.on_progress:
+                self.on_progress(end_s - start_s, _text_of(stretch.pieces))
+            if reason is None and self.stop_requested():
+                reason = "stopped"
+        endpointer._close_span()
+        if endpointer.first_speech_s is None:
+            return Heard(None)
+        answer_start = self._answer_start(endpointer, start_s)
+        answer_end = min(end_s, endpointer.last_speech_s + opts.margin_s)
+        if reason in ("stopped", "max_length", "end_of_input"):
+            answer_end = end_s
+        audio = _slice(stretch.blocks, start_s, answer_start, answer_end)
+        spans = tuple((max(0.0, a - answer_start), b - answer_start) for a, b in endpointer.spans_s)
+        utterance = Utterance(audio=AudioChunk(audio, SAMPLE_RATE_HZ, answer_start), start_s=answer_start,
+                              end_s=answer_end, end_reason=reason, speech_spans_s=spans)
+        speech_s = sum(b - a for a, b in endpointer.spans_s)
+        if stretch.cut_s is None or (endpointer.last_speech_s or 0.0) > stretch.cut_s:
+            piece_start = stretch.cut_s if stretch.cut_s is not None else answer_start
+            stretch.pieces.append(self._transcribe(stretch.blocks, start_s, piece_start,
+                                                   max(answer_end, piece_start), vocabulary, endpointer.spans_s))
+        return Heard(utterance, stretch.pieces, speech_s, opts.early_share)
+
+    def _cut_piece(self, stretch: _Stretch, endpointer: Endpointer, at_s: float, vocabulary) -> None:
+        """Send what was said up to this pause to the transcriber, once the pause is long enough."""
+        last = endpointer.last_speech_s
+        if stretch.cut_s is not None and last <= stretch.cut_s:
+            return
+        piece_start = stretch.cut_s if stretch.cut_s is not None else self._answer_start(endpointer, stretch.start_s)
+        opts = self.options
+        pause_ms = opts.long_piece_pause_ms if last - piece_start >= opts.long_piece_s else opts.piece_pause_ms
+        if (at_s - last) * 1000.0 < pause_ms:
+            return
+        stretch.pieces.append(self._transcribe(stretch.blocks, stretch.start_s, piece_start, at_s, vocabulary,
+                                               endpointer.spans_s))
+        stretch.cut_s = at_s
+
+    def _turn_over(self, stretch: _Stretch, endpointer: Endpointer, at_s: float) -> bool:
+        """Smart detector: ask the turn model at each step of the pause, and read the words before it."""
+        if endpointer.options.turn_detector != "smart":
+            return False
+        if endpointer.check_due(at_s, stretch.checks):
+            stretch.checks += 1
+            try:
+                stretch.probability = self.turn_model.complete_probability(stretch.audio(at_s))
+            except Exception as e:  # the timer still ends the answer
+                log.warning("the turn model failed (%s); waiting for the pause to end", e)
+                stretch.probability = 0.0
+            log.debug("pause %.0f ms: turn complete p=%.2f", endpointer.pause_ms(at_s), stretch.probability)
+        if stretch.checks == 0:
+            return False
+        return turn_complete(stretch.probability, self._cue(stretch, endpointer), self.options.turn)
+
+    @staticmethod
+    def _cue(stretch: _Stretch, endpointer: Endpointer):
+        """What the transcript says about the words just before this pause, once it is there."""
+        if not stretch.pieces or stretch.cut_s is None or endpointer.last_speech_s > stretch.cut_s:
+            return None
+        last = stretch.pieces[-1]
+        if not last.done() or last.exception() is not None:
+            return None
+        return text_cue(last.result()[2].text)
+
+    def _answer_start(self, endpointer: Endpointer, start_s: float) -> float:
+        return max(start_s, (endpointer.first_speech_s or start_s) - self.options.margin_s)
+
+    def _transcribe(self, blocks, stream_start_s, piece_start_s, piece_end_s, vocabulary, spans_s) -> Future:
+        """Start transcribing a piece in the background; the audio is cut here, in the listening thread.
+        The piece carries the speech spans the streaming VAD found, so the VAD does not run again."""
+        samples = _slice(blocks, stream_start_s, piece_start_s, piece_end_s)
+        spans = piece_spans(spans_s, piece_start_s, piece_end_s, self.options.span_pad_s)
+        if self.transcriber is None or len(samples) == 0 or not spans:
+            empty: Future = Future()
+            empty.set_result((piece_start_s, piece_end_s, Transcript(text="")))
+            return empty
+        piece = Utterance(AudioChunk(samples, SAMPLE_RATE_HZ, piece_start_s), piece_start_s, piece_end_s, "silence",
+                          speech_spans_s=spans)
+        return self._worker.submit(self._transcribe_piece, piece, tuple(vocabulary))
+
+    def _transcribe_piece(self, piece: Utterance, vocabulary: tuple[str, ...]) -> Piece:
+        transcript = self.transcriber.transcribe(piece, vocabulary=vocabulary)
+        log.debug("piece %.1f-%.1f s: %r", piece.start_s, piece.end_s, transcript.text)
+        return piece.start_s, piece.end_s, transcript
+
+    def close(self) -> None:
+        self._worker.shutdown(wait=True, cancel_futures=True)
+
+
+def piece_spans(spans_s: Sequence[tuple[float, float]], start_s: float, end_s: float,
+                pad_s: float) -> tuple[tuple[float, float], ...]:
+    """The speech spans inside a piece, padded (whisper needs a little air around words) and
+    relative to the piece's start; overlapping ones joined."""
+    out: list[tuple[float, float]] = []
+    for a, b in spans_s:
+        a, b = max(start_s, a - pad_s), min(end_s, b + pad_s)
+        if b <= a:
+            continue
+        if out and a - start_s <= out[-1][1]:
+            out[-1] = (out[-1][0], b - start_s)
+        else:
+            out.append((a - start_s, b - start_s))
+    return tuple(out)
+
+
+def _slice(blocks: list[np.ndarray], stream_start_s: float, from_s: float, to_s: float) -> np.ndarray:
+    audio = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
+    a = max(0, int(round((from_s - stream_start_s) * SAMPLE_RATE_HZ)))
+    b = max(a, int(round((to_s - stream_start_s) * SAMPLE_RATE_HZ)))
+    return audio[a:b].astype(np.float32, copy=False)
+
+
+def merge_pieces(pieces: Sequence[Piece], answer_start_s: float) -> Transcript:
+    """One transcript from the pieces, segment times relative to the answer's start."""
+    segments: list[Segment] = []
+    texts: list[str] = []
+    speech_s = 0.0
+    language = "en"
+    for start_s, _end_s, t in pieces:
+        offset = start_s - answer_start_s
+        segments += [Segment(s.start_s + offset, s.end_s + offset, s.text, s.avg_logprob, s.no_speech_prob)
+                     for s in t.segments]
+        if t.text.strip():
+            texts.append(t.text.strip())
+        speech_s += t.speech_s
+        language = t.language or language
+    return Transcript(text=" ".join(texts), segments=tuple(segments), language=language, speech_s=speech_s)
+
+
+class RememberingTranscriber:
+    """The session's Transcriber: returns the transcript the Listener already made for an utterance,
+    and transcribes anything else (a resumed or replayed turn) with the wrapped transcriber."""
+
+    def __init__(self, base: Transcriber):
+        self.base = base
+        self._known: list[tuple[Utterance, Transcript | Callable[[], Transcript]]] = []
+
+    def remember(self, utterance: Utterance, transcript: Transcript | Callable[[], Transcript]) -> None:
+        """`transcript` may be a function: it is called when the loop asks for this utterance."""
+        self._known = [(utterance, transcript)]
+
+    def transcribe(self, audio: Utterance, *, vocabulary: Sequence[str] = ()) -> Transcript:
+        for utterance, transcript in self._known:
+            if utterance is audio:
+                self._known = []
+                return transcript() if callable(transcript) else transcript
+        return self.base.transcribe(audio, vocabulary=vocabulary)
