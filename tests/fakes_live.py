@@ -109,3 +109,43 @@ class ScriptedTurnModel:
     def complete_probability(self, samples: np.ndarray) -> float:
         self.calls.append(len(samples))
         return self.probability(len(self.calls))
+
+
+class PlayingSpeaker(RecordingSpeaker):
+    """A speaker whose words last `seconds` of the scripted microphone's time, unless interrupted."""
+
+    def __init__(self, mic: ScriptedMic, seconds: float):
+        super().__init__()
+        self.mic, self.seconds = mic, seconds
+        self.interrupted_at_s: list[float] = []
+        self._interrupted = False
+
+    def say(self, text: str) -> None:
+        import time
+
+        super().say(text)
+        self._interrupted = False
+        end_s = self.mic.now_s + self.seconds
+        while self.mic.now_s < end_s and not self._interrupted and self.mic.position < len(self.mic.samples):
+            time.sleep(0.0005)
+
+    def interrupt(self) -> None:
+        self._interrupted = True
+        self.interrupted_at_s.append(self.mic.now_s)
+
+
+class InlineExecutor:
+    """An Executor that runs each call at once, in the caller's thread: scripted timelines stay exact."""
+
+    def submit(self, fn, *args, **kwargs):
+        from concurrent.futures import Future
+
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as e:
+            future.set_exception(e)
+        return future
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        """Nothing runs in the background."""

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import logging
 import queue
+import time
 from typing import Callable, Protocol
 
 import numpy as np
 
 from voice.audio import SAMPLE_RATE_HZ, AudioChunk
 from voice.clock import Clock, SystemClock
+from voice.echo import EchoCanceller, PlayedAudio
 from voice.devices import (DeviceInfo, close_quietly, failure_reason, list_devices_for, reopen_by_name,
                            resolve_device, sounddevice_module)
 from voice.errors import AudioError, DeviceError
@@ -52,7 +54,7 @@ class MicSource:
 
     def __init__(self, device: str | int | None = None, *, block_ms: int = 32, max_queue_s: float = 600.0,
                  latency_s: float = 0.1, stall_s: float = 2.0, start_grace_s: float = 5.0,
-                 reopen_wait_s: float = 2.0,
+                 reopen_wait_s: float = 2.0, echo: EchoCanceller | None = None, played: PlayedAudio | None = None,
                  stream_factory: Callable[..., object] | None = None,
                  devices: Callable[[bool], list[DeviceInfo]] = list_devices_for, clock: Clock | None = None):
         self.wanted = device
@@ -71,7 +73,11 @@ class MicSource:
         self.reopen_wait_s = reopen_wait_s
         self._stream_factory = stream_factory
         self._clock = clock or SystemClock()
-        self._queue: queue.Queue[np.ndarray] = queue.Queue(maxsize=int(max_queue_s * 1000 / block_ms))
+        # (samples, monotonic time the last one was heard): the time lines them up with what the
+        # speaker played, for the echo canceller
+        self._queue: queue.Queue[tuple[np.ndarray, float]] = queue.Queue(maxsize=int(max_queue_s * 1000 / block_ms))
+        self.echo = echo if played is not None else None
+        self.played = played
         self._stream = None
         self._resampler = None
         self._emitted = 0          # 16 kHz samples handed out, the stream clock
@@ -115,8 +121,15 @@ class MicSource:
         # PortAudio's thread: copy and queue, nothing else
         if status:
             self.overflows += 1
+        heard_at = time.monotonic()
+        try:   # the last sample was captured the stream's input latency ago
+            latency = float(time_info.currentTime - time_info.inputBufferAdcTime) - frames / self.native_rate_hz
+            if 0.0 <= latency < 1.0:
+                heard_at -= latency
+        except (AttributeError, TypeError):  # no timing from this host API (or a fake stream)
+            pass
         try:
-            self._queue.put_nowait(indata[:, 0].copy())
+            self._queue.put_nowait((indata[:, 0].copy(), heard_at))
         except queue.Full:
             self.overflows += 1
 
@@ -144,9 +157,7 @@ class MicSource:
         blocks += self._take_queued()
         if blocks:
             self._delivered = True
-        native = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
-        samples = self._resampler.resample_chunk(native) if len(native) else np.zeros(0, dtype=np.float32)
-        samples = np.asarray(samples, dtype=np.float32)
+        samples = self._resampled(blocks)
         if len(tail):
             samples = np.concatenate([tail, samples])
         chunk = AudioChunk(samples, SAMPLE_RATE_HZ, self._emitted / SAMPLE_RATE_HZ)
@@ -189,11 +200,20 @@ class MicSource:
 
     def _flush_resampler(self) -> np.ndarray:
         """What the failed stream delivered but was not read yet, and the resampler's own delay."""
-        blocks = self._take_queued()
-        native = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
-        return np.asarray(self._resampler.resample_chunk(native, last=True), dtype=np.float32)
+        return self._resampled(self._take_queued(), last=True)
 
-    def _take_queued(self) -> list[np.ndarray]:
+    def _resampled(self, blocks: list[tuple[np.ndarray, float]], last: bool = False) -> np.ndarray:
+        """Queued blocks at 16 kHz, with the speaker's echo taken out when there is an echo canceller."""
+        native = np.concatenate([b for b, _ in blocks]) if blocks else np.zeros(0, dtype=np.float32)
+        if not len(native) and not last:
+            return np.zeros(0, dtype=np.float32)
+        samples = np.asarray(self._resampler.resample_chunk(native, last=last), dtype=np.float32)
+        if self.echo is not None and blocks and len(samples):
+            far = self.played.read(blocks[-1][1] - len(samples) / SAMPLE_RATE_HZ, len(samples))
+            samples = self.echo.process(samples, far)
+        return samples
+
+    def _take_queued(self) -> list[tuple[np.ndarray, float]]:
         """Every block the callback has queued so far, without waiting."""
         blocks = []
         while True:
@@ -219,8 +239,10 @@ class MicSource:
 
     def drain(self) -> float:
         """Drop what the microphone heard so far (the interviewer's own voice); returns the new stream time."""
-        for native in self._take_queued():
-            self._emitted += len(self._resampler.resample_chunk(native))
+        # through the echo canceller too: it keeps learning the echo path while the interviewer speaks
+        blocks = self._take_queued()
+        if blocks:
+            self._emitted += len(self._resampled(blocks))
             self._delivered = True
         self._heard, self._heard_from, self._heard_count = [], self._emitted, 0
         return self._emitted / SAMPLE_RATE_HZ

@@ -41,6 +41,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "the question counts as unanswered")
     parser.add_argument("--max-answer-s", type=float, default=180.0, help="longest answer")
     parser.add_argument("--echo-tail-ms", type=int, default=300, help="microphone ignored after speaking")
+    parser.add_argument("--no-barge-in", action="store_true",
+                        help="the candidate cannot interrupt the interviewer (the microphone is ignored while it speaks)")
+    parser.add_argument("--no-echo-cancel", action="store_true",
+                        help="no echo canceller on the microphone (with headphones, or with the system's "
+                             "module-echo-cancel); use --no-barge-in too on loudspeakers")
     parser.add_argument("--yes-consent", action="store_true",
                         help="the candidate has agreed already (recorded as consent by flag)")
     add_model_arguments(parser)
@@ -67,7 +72,8 @@ def live_options(args: argparse.Namespace, config: dict):
                                max_pause_ms=args.max_pause_ms, end_silence_ms=args.end_silence_ms,
                                short_answer_silence_ms=max(3000, args.end_silence_ms),
                                max_answer_s=args.max_answer_s, no_speech_timeout_s=args.wait_for_answer_s)
-    return LiveOptions(listen=ListenOptions(endpoint=endpoint, echo_tail_ms=args.echo_tail_ms),
+    return LiveOptions(listen=ListenOptions(endpoint=endpoint, echo_tail_ms=args.echo_tail_ms,
+                                            barge_in=not args.no_barge_in),
                        llm=llm_options(args, config), emotion=emotion_options(args, config),
                        max_followups=max_followups(args, config), notice=notice_text(config),
                        consent_given=args.yes_consent, tts_engine=args.tts)
@@ -105,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     reader = KeyReader()
     devices = open_devices(args.input_device, args.output_device,
                            TTSOptions(engine=args.tts, voice=args.voice, rate_wpm=args.speech_rate),
-                           key_poll=reader.poll)
+                           echo_cancel=not args.no_echo_cancel, key_poll=reader.poll)
     view = TerminalView()
     view.level_source = lambda: devices.mic.level
     view.start()

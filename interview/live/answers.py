@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Literal, Protocol, Sequence
 
 from interview.consent import DEFAULT_NOTICE
-from interview.live.listen import Heard, Listener, RememberingTranscriber
+from interview.live.listen import BargeIn, Heard, Listener, RememberingTranscriber
 from interview.plan import Plan, Question
 from interview.session import Capture
 from voice.audio import write_wav
@@ -169,18 +168,20 @@ class LiveAnswers:
         # synthesis runs beside listening: done in line, it would delay the start of listening and
         # drop the first words of a candidate who answers at once
         self._synthesis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tts")
-        self._prepared: Future | None = None
-        self._enough_prepared = threading.Event()
+        self._preparing: dict[str, Future] = {}
+        # the words are played in one thread while another (the loop's, or the speaker thread for a
+        # question started early) listens for the candidate breaking in
         self._playback = ThreadPoolExecutor(max_workers=1, thread_name_prefix="speaker")
+        self._sound = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sound")
         self._announced: tuple[Question, Future] | None = None
 
     def ask_consent(self, attempts: int = 2) -> Consent:
         """Speak and show the notice; a 'yes' by voice or the y key agrees, 'no' or n refuses."""
         text = self.notice + CONSENT_QUESTION
         for _ in range(attempts):
-            self._say(text)
+            barged = self._say(text)
             self.keys.listen_for(CONSENT_KEYS)
-            heard = self.listener.listen(endpoint=_short_reply(self.listener))
+            heard = self.listener.listen(endpoint=_short_reply(self.listener), barged=barged)
             key = self.keys.take()
             if key in ("yes", "no"):
                 if key == "no":
@@ -200,15 +201,16 @@ class LiveAnswers:
         text = question.text
         if self._greeting:
             text, self._greeting = f"{self._greeting} {question.text}", None
-        spoken = self._finish_announced(question)
+        spoken, barged = self._finish_announced(question)
         while True:
             if not spoken:
                 self.view.question(question, text)
-                self._say(text)
+                barged = self._say(text)
             spoken = False
             self._prepare_next(question)
             self.keys.listen_for(ANSWER_KEYS)
-            heard = self.listener.listen(self.vocabulary)
+            heard = self.listener.listen(self.vocabulary, barged=barged)
+            barged = None
             key = self.keys.take()
             if key not in ("repeat", "skip") and heard.utterance is not None and heard.speech_s > COMMAND_MAX_SPEECH_S:
                 self.view.heard(heard.partial_text)
@@ -230,10 +232,11 @@ class LiveAnswers:
         """Start speaking `question` now, while the loop still transcribes and scores the last answer;
         the next `capture(question)` waits for the end of it and listens."""
         self._finish_announced(None)
+        log.debug("next question chosen: %s", question.id)
         self.view.question(question, question.text)
-        self._wait_for_synthesis()
+        self._settle_synthesis(question.text)
         self.view.speaking(question.text)
-        self._announced = (question, self._playback.submit(self.speaker.say, question.text))
+        self._announced = (question, self._playback.submit(self._speak, question.text))
 
     def finish(self) -> None:
         """The closing words."""
@@ -243,19 +246,22 @@ class LiveAnswers:
     def close(self) -> None:
         self._synthesis.shutdown(wait=True, cancel_futures=True)
         self._playback.shutdown(wait=True, cancel_futures=True)
+        self._sound.shutdown(wait=True, cancel_futures=True)
 
-    def _finish_announced(self, question: Question | None) -> bool:
-        """Wait for an announced question to be heard; True when it was `question`."""
+    def _finish_announced(self, question: Question | None) -> tuple[bool, BargeIn | None]:
+        """Wait for an announced question to be heard (or broken into): whether it was `question`,
+        and the candidate's words that broke in."""
         if self._announced is None:
-            return False
+            return False, None
         announced, playing = self._announced
         self._announced = None
-        playing.result()          # a speaker error surfaces here, in the loop's thread
-        return question is not None and announced == question
+        barged = playing.result()          # a speaker error surfaces here, in the loop's thread
+        return question is not None and announced == question, barged
 
     def _keep(self, question: Question, heard: Heard) -> Capture:
         if heard.utterance is None:
             return Capture(None, flags=("no_answer",))
+        log.debug("answer to %s over (%s)", question.id, heard.utterance.end_reason)
         name = f"{question.id}.wav"
         write_wav(self.session_dir / name, heard.utterance.audio)
         if self.on_recorded is not None:
@@ -265,31 +271,44 @@ class LiveAnswers:
 
     def _prepare_next(self, question: Question) -> None:
         # synthesize ahead while the candidate answers, the likeliest first
-        texts = [t or CLOSING for t in self.likely_next(question)]
-        self._enough_prepared = threading.Event()
-        self._prepared = self._synthesis.submit(self._prepare, texts, self._enough_prepared)
+        for text in dict.fromkeys(t or CLOSING for t in self.likely_next(question)):
+            if text not in self._preparing:
+                self._preparing[text] = self._synthesis.submit(self._prepare, text)
 
-    def _prepare(self, texts: Sequence[str], enough: threading.Event) -> None:
-        for text in texts:
-            if enough.is_set():
-                return
-            try:
-                self.speaker.prepare(text)
-            except Exception as e:  # a failed pre-synthesis is retried when the text is said
-                log.debug("pre-synthesis failed: %s", e)
+    def _prepare(self, text: str) -> None:
+        try:
+            self.speaker.prepare(text)
+        except Exception as e:  # a failed pre-synthesis is retried when the text is said
+            log.debug("pre-synthesis failed: %s", e)
 
-    def _say(self, text: str) -> None:
-        self._wait_for_synthesis()
+    def _say(self, text: str) -> BargeIn | None:
+        self._settle_synthesis(text)
         self.view.speaking(text)
-        self.speaker.say(text)
+        return self._speak(text)
 
-    def _wait_for_synthesis(self) -> None:
-        # the text being prepared now is likely the one about to be said: let it finish rather than
-        # synthesize it twice, but prepare no more of the less likely ones
-        self._enough_prepared.set()
-        if self._prepared is not None:
-            self._prepared.result()
-            self._prepared = None
+    def _speak(self, text: str) -> BargeIn | None:
+        """Play `text`, listening meanwhile: the candidate's words stop it (barge-in) and are returned."""
+        if not self.listener.options.barge_in:
+            self.speaker.say(text)
+            return None
+        playing = self._sound.submit(self.speaker.say, text)
+        barged = self.listener.watch(playing)
+        if barged is not None:
+            self.speaker.interrupt()
+            log.info("the candidate spoke during '%s...': playback stopped", text[:40])
+        playing.result()
+        return barged
+
+    def _settle_synthesis(self, text: str) -> None:
+        # the less likely texts not started yet are dropped; `text` itself is waited for when it is
+        # under way, rather than synthesized twice
+        for other, future in self._preparing.items():
+            if other != text:
+                future.cancel()
+        wanted = self._preparing.get(text)
+        if wanted is not None and not wanted.cancelled():
+            wanted.result()
+        self._preparing = {}
 
 
 def _short_reply(listener: Listener):

@@ -10,16 +10,17 @@ time (the microphone's sample count), never on the wall clock.
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Protocol, Sequence
 
 import numpy as np
 
-from interview.live.turn_end import TurnOptions, text_cue, turn_complete
+from interview.live.turn_end import Cue, TurnOptions, text_cue, turn_complete
 from interview.session import Transcriber
 from voice.audio import SAMPLE_RATE_HZ, AudioChunk, Utterance
 from voice.endpoint import Endpointer, EndpointOptions
+from voice.streaming_vad import FRAME_S
 from voice.sources import AudioSource
 from voice.transcript import Segment, Transcript
 
@@ -47,11 +48,13 @@ class ListenOptions:
     speech_threshold: float = 0.5
     # a pause this long is a good moment to transcribe what was said so far; with the smart
     # detector the words before a pause are wanted soon, to tell a thinking pause from the end
-    piece_pause_ms: int = 300
+    piece_pause_ms: int = 150
     # once this much is waiting, a shorter pause will do: the last piece, transcribed while the
     # candidate is silent, must stay short enough to be done before the end silence is
-    long_piece_s: float = 6.0
-    long_piece_pause_ms: int = 200
+    # (and the pieces done by the end are what the next question is chosen from): a gap between
+    # words will do
+    long_piece_s: float = 3.0
+    long_piece_pause_ms: int = 64
     read_ms: int = 32
     # kept before the first and after the last speech in the saved answer
     margin_s: float = 0.4
@@ -60,9 +63,24 @@ class ListenOptions:
     # the early transcript (for choosing the next question) waits for the last pieces when the
     # ones already done hold less than this share of the speech
     early_share: float = 0.5
+    # barge-in: this much speech while the interviewer talks stops it, and the turn goes on; shorter
+    # sounds (a cough, a "mm-hm") and the interviewer's own echo, removed by the echo canceller, do not
+    barge_in: bool = True
+    barge_in_ms: int = 500
+    barge_in_threshold: float = 0.6
+    # a gap this long inside the speech starts the count again
+    barge_in_gap_ms: int = 200
 
 
 Piece = tuple[float, float, Transcript]     # start and end in stream seconds, and what was said
+
+
+@dataclass(frozen=True)
+class BargeIn:
+    """The candidate's words that broke into the interviewer's: the start of their answer."""
+
+    start_s: float                 # stream time of the first sample kept
+    samples: np.ndarray            # from start_s to the moment playback was stopped
 
 
 class Heard:
@@ -117,8 +135,10 @@ class _Stretch:
     blocks: list[np.ndarray] = field(default_factory=list)
     pieces: list[Future] = field(default_factory=list)
     cut_s: float | None = None          # audio before this is transcribed
-    checks: int = 0                     # turn-model checks in the current pause
+    checks: int = 0                     # questions to the turn model in the current pause
+    answers: int = 0                    # ... and its answers
     probability: float = 0.0            # the turn model's last answer in this pause
+    asked: Future | None = None         # the question under way
 
     def audio(self, to_s: float | None = None) -> np.ndarray:
         audio = np.concatenate(self.blocks) if self.blocks else np.zeros(0, dtype=np.float32)
@@ -132,7 +152,7 @@ class Listener:
 
     def __init__(self, mic: AudioSource, detector: SpeechDetector, transcriber: Transcriber | None,
                  options: ListenOptions = ListenOptions(), *, turn_model: TurnModel | None = None,
-                 stop_requested: Callable[[], bool] = lambda: False,
+                 judge: Executor | None = None, stop_requested: Callable[[], bool] = lambda: False,
                  on_progress: Callable[[float, str], None] | None = None):
         self.mic = mic
         self.detector = detector
@@ -143,25 +163,71 @@ class Listener:
         self.on_progress = on_progress
         # one worker: pieces are transcribed in order while listening goes on in real time
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="transcribe")
+        # where the turn model runs; tests pass one that runs it at once
+        self._judge = judge or ThreadPoolExecutor(max_workers=1, thread_name_prefix="turn-model")
+        # the last playback was watched to its end: the microphone holds nothing of it but its tail
+        self._watched = False
 
-    def listen(self, vocabulary: Sequence[str] = (), endpoint: EndpointOptions | None = None) -> Heard:
+    def watch(self, playing: Future) -> BargeIn | None:
+        """While `playing` (the interviewer's words) runs, listen for the candidate speaking: return their
+        words once they have spoken `barge_in_ms`, or None when the playback ends first."""
+        opts = self.options
+        start_s = self.mic.drain()
+        self.detector.reset(start_s)
+        blocks: list[np.ndarray] = []
+        blocks_start_s = start_s
+        run_start_s: float | None = None
+        last_speech_s = start_s
+        speech_ms = 0.0
+        self._watched = False
+        while not playing.done():
+            chunk = self.mic.read(opts.read_ms)
+            if chunk is None:
+                return None
+            blocks.append(chunk.samples)
+            for probability, frame_end_s in self.detector.push(chunk.samples, chunk.start_s):
+                if probability >= opts.barge_in_threshold:
+                    if run_start_s is None or (frame_end_s - last_speech_s) * 1000.0 > opts.barge_in_gap_ms:
+                        run_start_s, speech_ms = frame_end_s - FRAME_S, 0.0
+                    speech_ms += FRAME_S * 1000.0
+                    last_speech_s = frame_end_s
+                    if speech_ms >= opts.barge_in_ms:
+                        keep_from = max(blocks_start_s, run_start_s - opts.margin_s)
+                        audio = _slice(blocks, blocks_start_s, keep_from, self.mic.now_s)
+                        return BargeIn(keep_from, audio)
+            # keep a few seconds at most: only the speech that breaks in is wanted
+            while len(blocks) > 1 and sum(len(b) for b in blocks[1:]) > 3 * SAMPLE_RATE_HZ:
+                blocks_start_s += len(blocks.pop(0)) / SAMPLE_RATE_HZ
+        self._watched = True
+        return None
+
+    def listen(self, vocabulary: Sequence[str] = (), endpoint: EndpointOptions | None = None, *,
+               barged: BargeIn | None = None) -> Heard:
+        """Listen until the answer is over. `barged`: the candidate broke into the interviewer, and the
+        answer starts with those words (nothing is dropped)."""
         opts = self.options
         endpoint = endpoint or opts.endpoint
         if endpoint.turn_detector == "smart" and self.turn_model is None:
             raise ValueError("the smart turn detector needs a turn model")
-        # drop what was heard while the interviewer spoke, and its echo
-        start_s = self.mic.drain()
-        while self.mic.now_s < start_s + opts.echo_tail_ms / 1000.0:
-            if self.mic.read(opts.read_ms) is None:
-                break
-        start_s = self.mic.now_s
+        if barged is None:
+            # drop what was heard while the interviewer spoke, and its echo; after a watched playback
+            # that is only the tail, and words said since it ended are kept however late this starts
+            start_s = self.mic.now_s if self._watched else self.mic.drain()
+            self._watched = False
+            while self.mic.now_s < start_s + opts.echo_tail_ms / 1000.0:
+                if self.mic.read(opts.read_ms) is None:
+                    break
+            start_s = self.mic.now_s
+        else:
+            start_s = barged.start_s
         self.detector.reset(start_s)
         endpointer = Endpointer(endpoint, started_at_s=start_s)
         stretch = _Stretch(start_s)
         reason = None
         end_s = start_s
+        first = AudioChunk(barged.samples, SAMPLE_RATE_HZ, barged.start_s) if barged is not None else None
         while reason is None:
-            chunk = self.mic.read(opts.read_ms)
+            chunk, first = (first, None) if first is not None else (self.mic.read(opts.read_ms), None)
             if chunk is None:
                 reason = "end_of_input"
                 break
@@ -173,7 +239,7 @@ class Listener:
                 if reason:
                     break
                 if is_speech:
-                    stretch.checks, stretch.probability = 0, 0.0
+                    stretch.checks, stretch.answers, stretch.probability, stretch.asked = 0, 0, 0.0, None
                     continue
                 if endpointer.last_speech_s is None:
                     continue
@@ -221,27 +287,34 @@ class Listener:
         """Smart detector: ask the turn model at each step of the pause, and read the words before it."""
         if endpointer.options.turn_detector != "smart":
             return False
-        if endpointer.check_due(at_s, stretch.checks):
-            stretch.checks += 1
+        if stretch.asked is not None and stretch.asked.done():
             try:
-                stretch.probability = self.turn_model.complete_probability(stretch.audio(at_s))
+                stretch.probability = stretch.asked.result()
+                stretch.answers += 1
             except Exception as e:  # the timer still ends the answer
                 log.warning("the turn model failed (%s); waiting for the pause to end", e)
-                stretch.probability = 0.0
             log.debug("pause %.0f ms: turn complete p=%.2f", endpointer.pause_ms(at_s), stretch.probability)
-        if stretch.checks == 0:
+            stretch.asked = None
+        # one question at a time, beside the listening: a busy CPU must not make listening lag
+        if stretch.asked is None and endpointer.check_due(at_s, stretch.checks):
+            stretch.checks += 1
+            stretch.asked = self._judge.submit(self.turn_model.complete_probability, stretch.audio(at_s))
+        if stretch.answers == 0:
             return False
-        return turn_complete(stretch.probability, self._cue(stretch, endpointer), self.options.turn)
+        cue, pending = self._cue(stretch, endpointer)
+        return turn_complete(stretch.probability, cue, pending, self.options.turn)
 
     @staticmethod
-    def _cue(stretch: _Stretch, endpointer: Endpointer):
-        """What the transcript says about the words just before this pause, once it is there."""
+    def _cue(stretch: _Stretch, endpointer: Endpointer) -> tuple[Cue | None, bool]:
+        """What the transcript says about the words just before this pause, and whether it is still to come."""
         if not stretch.pieces or stretch.cut_s is None or endpointer.last_speech_s > stretch.cut_s:
-            return None
+            return None, True
         last = stretch.pieces[-1]
-        if not last.done() or last.exception() is not None:
-            return None
-        return text_cue(last.result()[2].text)
+        if not last.done():
+            return None, True
+        if last.exception() is not None:
+            return None, False
+        return text_cue(last.result()[2].text), False
 
     def _answer_start(self, endpointer: Endpointer, start_s: float) -> float:
         return max(start_s, (endpointer.first_speech_s or start_s) - self.options.margin_s)
@@ -266,6 +339,7 @@ class Listener:
 
     def close(self) -> None:
         self._worker.shutdown(wait=True, cancel_futures=True)
+        self._judge.shutdown(wait=True, cancel_futures=True)
 
 
 def piece_spans(spans_s: Sequence[tuple[float, float]], start_s: float, end_s: float,

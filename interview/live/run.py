@@ -96,23 +96,32 @@ class LiveOptions:
 
 
 def open_devices(input_device: str | int | None, output_device: str | int | None, tts, *,
-                 key_poll: Callable[[], str | None] | None = None) -> LiveDevices:
-    """The real microphone and speaker, by name or index (None: the defaults)."""
+                 echo_cancel: bool = True, key_poll: Callable[[], str | None] | None = None) -> LiveDevices:
+    """The real microphone and speaker, by name or index (None: the defaults). With `echo_cancel` the
+    speaker hands what it plays to an echo canceller on the microphone (voice/echo.py)."""
+    from voice.echo import PlayedAudio, WebRtcEchoCanceller
     from voice.sinks import SpeakerSink
     from voice.sources import MicSource
     from voice.tts import Synthesizer
 
-    speaker = SpeakerSink(Synthesizer(tts), output_device)
-    mic = MicSource(input_device)
+    played = PlayedAudio() if echo_cancel else None
+    speaker = SpeakerSink(Synthesizer(tts), output_device, played=played)
+    mic = MicSource(input_device, echo=WebRtcEchoCanceller() if echo_cancel else None, played=played)
     return LiveDevices(mic=mic, speaker=speaker, keys=KeyCommands(key_poll) if key_poll else KeyCommands())
 
 
 def load_models(stt, options: LiveOptions) -> LiveModels:
     """Whisper, Silero and Smart Turn (when the smart turn detector is on), each run once so that no
     answer waits for a load."""
+    from dataclasses import replace
+
     from voice.streaming_vad import StreamingSpeechDetector
     from voice.stt import WhisperTranscriber, load_whisper
 
+    if stt.cpu_threads == 0:
+        # whisper on every core would starve the turn model at the moment it decides (a pause starts
+        # both): leave it one
+        stt = replace(stt, cpu_threads=max(1, (os.cpu_count() or 2) - 1))
     load_whisper(stt)
     transcriber = WhisperTranscriber(stt)
     turn_model = None

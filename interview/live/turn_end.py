@@ -5,7 +5,7 @@ finished sentence said quietly can sound open. The transcript of the words befor
 what the audio leaves open: a trailing "and", "so", "because", a filler or an unfinished clause
 holds the turn whatever the audio says; a sentence that ends with a full stop lets a lower
 probability end it. The transcript of the last words arrives later than the model's first answer
-(whisper takes about 0.6 s on two cores), so the audio decides alone until then.
+(whisper takes about 0.6 s on two cores), so until then the audio decides alone, and only when it is confident.
 """
 from __future__ import annotations
 
@@ -32,6 +32,8 @@ _TRAILING = re.compile(r"[A-Za-z']+|\.\.\.|…|[.,;:!?-]")
 class TurnOptions:
     # the model alone ends an answer at this probability of a complete turn
     complete_threshold: float = 0.5
+    # ... and this one while the words before the pause are still being transcribed (they may say "and")
+    confident_threshold: float = 0.85
     # a transcript that ends a sentence ends it at this lower one
     complete_with_text_threshold: float = 0.2
 
@@ -54,9 +56,12 @@ def text_cue(text: str) -> Cue | None:
     return "continue" if word in RARELY_LAST else None
 
 
-def turn_complete(probability: float, cue: Cue | None, options: TurnOptions = TurnOptions()) -> bool:
+def turn_complete(probability: float, cue: Cue | None, text_pending: bool = False,
+                  options: TurnOptions = TurnOptions()) -> bool:
+    """`cue`: what the last words say, None when they say nothing or are `text_pending` (still
+    being transcribed)."""
     if cue == "continue":
         return False
     if cue == "complete":
         return probability >= options.complete_with_text_threshold
-    return probability >= options.complete_threshold
+    return probability >= (options.confident_threshold if text_pending else options.complete_threshold)

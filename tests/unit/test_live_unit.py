@@ -11,7 +11,8 @@ from interview.live.answers import LiveAnswers, consent_answer, voice_command
 from interview.live.listen import ListenOptions, Listener, RememberingTranscriber
 from interview.plan import Plan, Question
 from interview.session import SessionParts, run_session
-from tests.fakes_live import CountingTranscriber, FixedScorer, LoudnessDetector, RecordingSpeaker, ScriptedMic
+from tests.fakes_live import (CountingTranscriber, FixedScorer, LoudnessDetector, PlayingSpeaker, RecordingSpeaker,
+                              ScriptedMic)
 from voice.audio import decode_file
 from voice.endpoint import EndpointOptions
 
@@ -20,7 +21,7 @@ PLAN = Plan(role="Data engineer", questions=(Question("q1", "Tell me about a pip
 OPTIONS = ListenOptions(endpoint=EndpointOptions(turn_detector="silence", end_silence_ms=1500,
                                                  short_answer_silence_ms=3000,
                                                  short_answer_s=10, no_speech_timeout_s=8),
-                        echo_tail_ms=300, piece_pause_ms=500)
+                        echo_tail_ms=300, piece_pause_ms=500, barge_in=False)
 
 
 def live(tmp_path, mic, transcriber, speaker=None):
@@ -279,3 +280,44 @@ def test_likely_next_utterances_are_prepared_while_the_candidate_answers(tmp_pat
     assert any(t.startswith("Could you say a bit more?") for t in speaker.prepared[1:])
     # after the last follow-up the planned question alone
     assert likely(Question("q1_F1", "More?", kind="followup", parent_id="q1")) == ["How do you test SQL?"]
+
+
+class PacedMic(ScriptedMic):
+    """Reads wait a little, so the speaker's thread keeps up with the microphone's time."""
+
+    def read(self, max_ms):
+        import time
+
+        time.sleep(0.0005)
+        return super().read(max_ms)
+
+
+def barge_in_answers(tmp_path, mic, seconds, text_for=None):
+    from dataclasses import replace
+
+    speaker = PlayingSpeaker(mic, seconds)
+    transcriber = CountingTranscriber(text_for)
+    listener = Listener(mic, LoudnessDetector(), transcriber, replace(OPTIONS, barge_in=True))
+    answers = LiveAnswers(PLAN, tmp_path, speaker, listener, RememberingTranscriber(transcriber), greeting="")
+    return answers, speaker, transcriber
+
+
+def test_speaking_over_the_question_stops_it_and_the_answer_goes_on(tmp_path):
+    # a 4 s question; the candidate starts 1 s in and talks for 2 s
+    mic = PacedMic((1.0, False), (2.0, True), (3.5, False))
+    answers, speaker, _ = barge_in_answers(tmp_path, mic, seconds=4.0)
+    capture = answers.capture(PLAN.questions[0])
+    answers.close()
+    assert len(speaker.interrupted_at_s) == 1
+    assert 1.5 <= speaker.interrupted_at_s[0] < 1.5 + 0.3      # 0.5 s of speech, then at once
+    assert answers.transcriber.transcribe(capture.utterance).text == "speech 2.0"   # nothing of it lost
+    assert capture.utterance.start_s <= 1.0
+
+
+def test_a_cough_during_the_question_does_not_stop_it(tmp_path):
+    mic = PacedMic((1.0, False), (0.3, True), (3.5, False), (1.5, True), (3.5, False))
+    answers, speaker, _ = barge_in_answers(tmp_path, mic, seconds=4.0)
+    capture = answers.capture(PLAN.questions[0])
+    answers.close()
+    assert speaker.interrupted_at_s == []
+    assert answers.transcriber.transcribe(capture.utterance).text == "speech 1.5"

@@ -7,7 +7,7 @@ import pytest
 
 from interview.live.listen import ListenOptions, Listener
 from interview.live.turn_end import text_cue, turn_complete
-from tests.fakes_live import CountingTranscriber, LoudnessDetector, ScriptedMic, ScriptedTurnModel
+from tests.fakes_live import CountingTranscriber, InlineExecutor, LoudnessDetector, ScriptedMic, ScriptedTurnModel
 from voice.endpoint import EndpointOptions
 
 SMART = ListenOptions(endpoint=EndpointOptions(min_pause_ms=250, max_pause_ms=3000, no_speech_timeout_s=8),
@@ -26,13 +26,16 @@ def test_the_last_words_say_whether_a_sentence_is_open(text, cue):
 
 
 def test_the_transcript_settles_what_the_audio_leaves_open():
-    assert turn_complete(0.9, None) and not turn_complete(0.3, None)
+    assert turn_complete(0.6, None) and not turn_complete(0.3, None)
     assert not turn_complete(0.99, "continue")          # "and" holds, however finished it sounds
     assert turn_complete(0.3, "complete") and not turn_complete(0.1, "complete")
+    # while the last words are still being transcribed only a confident model ends the answer
+    assert turn_complete(0.9, None, text_pending=True) and not turn_complete(0.6, None, text_pending=True)
 
 
 def listen(mic, model, transcriber=None, options=SMART):
-    return Listener(mic, LoudnessDetector(), transcriber or CountingTranscriber(), options, turn_model=model).listen()
+    return Listener(mic, LoudnessDetector(), transcriber or CountingTranscriber(), options, turn_model=model,
+                    judge=InlineExecutor()).listen()
 
 
 def test_a_finished_answer_ends_after_a_short_pause():
