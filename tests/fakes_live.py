@@ -149,3 +149,48 @@ class InlineExecutor:
 
     def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
         """Nothing runs in the background."""
+
+
+class FakeLiveMic(ScriptedMic):
+    """The scripted microphone as a session's device: started, closed, and what it heard since a drain."""
+
+    def __init__(self, *timeline: tuple[float, bool]):
+        super().__init__(*timeline)
+        self.level = 0.0
+        self.failure = None
+        self.echo_settled = True
+        self.started = self.closed = False
+        self._drained_at = 0
+
+    def start(self) -> None:
+        self.started = True
+
+    def close(self) -> None:
+        self.closed = True
+
+    def drain(self) -> float:
+        self._drained_at = self.position
+        return super().drain()
+
+    def heard(self) -> AudioChunk:
+        return AudioChunk(self.samples[self._drained_at:self.position], SAMPLE_RATE_HZ,
+                          self._drained_at / SAMPLE_RATE_HZ)
+
+
+def live_session(mic: FakeLiveMic, transcriber=None, speaker=None, **options):
+    """Devices, models and options for `run_live` on fakes: the timer detector, no barge-in, the fixed scorer."""
+    from dataclasses import replace
+
+    from interview.live import LiveDevices, LiveModels, LiveOptions
+    from interview.live.listen import ListenOptions
+    from nlp.emotion import NoEmotion
+    from voice.endpoint import EndpointOptions
+
+    endpoint = EndpointOptions(turn_detector="silence", end_silence_ms=1000, short_answer_silence_ms=1000,
+                               no_speech_timeout_s=5)
+    listen = ListenOptions(endpoint=endpoint, echo_tail_ms=0, piece_pause_ms=500, barge_in=False)
+    transcriber = transcriber or CountingTranscriber()
+    devices = LiveDevices(mic=mic, speaker=speaker or RecordingSpeaker())
+    models = LiveModels(transcriber=transcriber, detector=LoudnessDetector(), turn_model=None,
+                        scorer=FixedScorer(), emotion=NoEmotion())
+    return devices, models, replace(LiveOptions(listen=listen, max_followups=0, consent_given=True), **options)

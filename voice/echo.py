@@ -17,6 +17,7 @@ A system-level alternative needs no code here: PulseAudio's and PipeWire's `modu
 """
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Protocol
 
@@ -24,13 +25,26 @@ import numpy as np
 
 from voice.errors import MissingDependency
 
+log = logging.getLogger(__name__)
+
 RATE_HZ = 16000
 KEEP_S = 20.0
+# a stamp this far from where the samples' own count puts it means audio was lost: start again from it
+REANCHOR_S = 0.25
+# AEC3 converges within about a second of the interviewer speaking (measured: 39 dB of the echo gone
+# in the first second after the reference is lined up)
+SETTLE_S = 1.5
+# the reference is "speaking" above this level; its echo can last this long after it (room, buffers)
+FAR_LOUD = 0.003
+ECHO_TAIL_FRAMES = 40
 
 
 class EchoCanceller(Protocol):
-    def process(self, near: np.ndarray, far: np.ndarray) -> np.ndarray:
-        """`near` (the microphone) without what `far` (the speaker, same instants) put into it."""
+    settled: bool       # the echo is being taken out (before that, the microphone hears the interviewer)
+
+    def process(self, near: np.ndarray, heard_at_s: float) -> np.ndarray:
+        """`near` (the microphone, its first sample heard at `heard_at_s` on the monotonic clock)
+        without what the speaker put into it."""
 
 
 class PlayedAudio:
@@ -67,25 +81,103 @@ class PlayedAudio:
 
 
 class WebRtcEchoCanceller:
-    """AEC3 from pywebrtc-audio, 10 ms frames at 16 kHz; its state (the learned echo path) is kept
-    for the whole session."""
+    """AEC3 from pywebrtc-audio, 10 ms frames at 16 kHz, with the speaker's `played` audio as reference.
 
-    def __init__(self) -> None:
+    The reference is lined up with the echo by cross-correlation, re-measured while the interviewer
+    speaks: the stamps each side puts on its audio are off by up to half a second (buffers inside
+    PulseAudio that PortAudio's latency figures do not see), and AEC3 cancels only an echo that comes
+    after its reference, by less than about 0.5 s. Its state (the learned echo path) and the measured
+    lag are kept for the whole session."""
+
+    def __init__(self, played: PlayedAudio, *, search_s: float = 1.0, window_s: float = 2.0,
+                 echo_after_s: float = 0.04):
         try:
             from pywebrtc_audio import EchoCanceller as AEC3
         except ImportError as e:
             raise MissingDependency("pywebrtc-audio") from e
         self._aec = AEC3(sample_rate=RATE_HZ, num_channels=1)
+        self.played = played
+        self.search = int(search_s * RATE_HZ)
+        self.window = int(window_s * RATE_HZ)
+        self.echo_after_s = echo_after_s
+        self.offset_s = 0.0              # added to the microphone's stamps to find the reference
+        self.measured = 0
         self._near = np.zeros(0, np.float32)
-        self._far = np.zeros(0, np.float32)
+        self._near_at_s = 0.0            # when self._near[0] was heard
+        self._history = np.zeros(0, np.float32)
+        self._history_end_s = 0.0
+        self._since_measure = 0
+        self._settled_at_s: float | None = None    # when the reference was last moved
+        self._echo_left = 0                         # 10 ms frames in which the interviewer may still echo
 
-    def process(self, near: np.ndarray, far: np.ndarray) -> np.ndarray:
+    @property
+    def settled(self) -> bool:
+        """Whether the echo path is known and AEC3 has had time to learn it since the reference last
+        moved: until then what is left of the interviewer's voice can sound like speech."""
+        return self._settled_at_s is not None and self._history_end_s - self._settled_at_s >= SETTLE_S
+
+    def process(self, near: np.ndarray, heard_at_s: float) -> np.ndarray:
+        near = np.asarray(near, np.float32)
+        # the microphone's samples are contiguous: their time runs on from the first stamp, since the
+        # stamps themselves jitter by a block, and a reference that jumps about is one AEC3 cannot follow
+        expected_s = self._near_at_s + len(self._near) / RATE_HZ
+        if self._history_end_s == 0.0 or abs(heard_at_s - expected_s) > REANCHOR_S:
+            self._near_at_s = heard_at_s - len(self._near) / RATE_HZ
+            expected_s = heard_at_s
+        self._near = np.concatenate([self._near, near])
+        self._remember(near, expected_s + len(near) / RATE_HZ)
         # whole 10 ms frames only: a partial one waits for the next call, so the output lags by < 10 ms
-        self._near = np.concatenate([self._near, np.asarray(near, np.float32)])
-        self._far = np.concatenate([self._far, np.asarray(far, np.float32)])
         whole = len(self._near) // 160 * 160
         if whole == 0:
             return np.zeros(0, np.float32)
-        out = self._aec.process(self._near[:whole], self._far[:whole])
-        self._near, self._far = self._near[whole:], self._far[whole:]
-        return np.asarray(out, dtype=np.float32)
+        far = self.played.read(self._near_at_s + self.offset_s, whole)
+        near = self._near[:whole]
+        out = np.asarray(self._aec.process(near, far), dtype=np.float32)
+        self._near = self._near[whole:]
+        self._near_at_s += whole / RATE_HZ
+        return self._only_while_echoing(near, far, out)
+
+    def _only_while_echoing(self, near: np.ndarray, far: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """AEC3's output while the interviewer's voice (or its tail) can be in the microphone, the
+        microphone itself otherwise. AEC3 also suppresses what is left after subtracting the echo, and
+        with a loud echo that takes the candidate's voice down with it (measured on the loopback: words
+        lost); once the interviewer is silent there is nothing to take out."""
+        frames = far.reshape(-1, 160)
+        loud = np.sqrt(np.mean(np.square(frames), axis=1)) > FAR_LOUD
+        keep = np.empty(len(loud), dtype=bool)
+        for i, is_loud in enumerate(loud):
+            self._echo_left = ECHO_TAIL_FRAMES if is_loud else max(0, self._echo_left - 1)
+            keep[i] = self._echo_left > 0
+        return np.where(np.repeat(keep, 160), out, near).astype(np.float32)
+
+    def _remember(self, near: np.ndarray, end_s: float) -> None:
+        self._history = np.concatenate([self._history, near])[-self.window:]
+        self._history_end_s = end_s
+        self._since_measure += len(near)
+        if self._since_measure >= RATE_HZ // 2 and len(self._history) == self.window:
+            self._since_measure = 0
+            self._measure()
+
+    def _measure(self) -> None:
+        """Find where the speaker's audio sits in the microphone's last `window_s`, within `search_s`."""
+        start_s = self._history_end_s - self.window / RATE_HZ - self.search / RATE_HZ
+        far = self.played.read(start_s, self.window + 2 * self.search)
+        if np.sqrt(np.mean(np.square(far))) < 0.01 or np.sqrt(np.mean(np.square(self._history))) < 0.005:
+            return      # the interviewer is silent, or nothing of it reaches the microphone
+        size = 1 << int(np.ceil(np.log2(len(far) + self.window)))
+        spectrum = np.fft.rfft(far, size) * np.conj(np.fft.rfft(self._history, size))
+        correlation = np.fft.irfft(spectrum, size)[:2 * self.search + 1]
+        best = int(np.argmax(np.abs(correlation)))
+        strength = np.abs(correlation[best]) / (np.linalg.norm(far) * np.linalg.norm(self._history) + 1e-9)
+        if strength < 0.1:
+            return      # no clear echo path (headphones, or the candidate speaking over it)
+        # the microphone's audio at its stamp t matches the speaker's at t + lag; the reference must
+        # reach AEC3 a little before its echo, so the microphone's t is given the speaker's t + lag + a bit
+        lag_s = (best - self.search) / RATE_HZ
+        target = lag_s + self.echo_after_s
+        # a moved reference costs AEC3 its converged filter: move it only for a real change of path
+        if self.measured == 0 or abs(target - self.offset_s) > self.echo_after_s:
+            log.debug("echo reference moved: %.3f s (correlation %.2f)", target, strength)
+            self.offset_s = target
+            self._settled_at_s = self._history_end_s
+        self.measured += 1

@@ -3,9 +3,10 @@
 The Endpointer receives each frame's time and never reads a clock, so a unit test can play a
 five-minute answer as a list of numbers. Two detectors:
 - `smart` (the default): after `min_pause_ms` of silence a turn model (Smart Turn, with the running
-  transcript) is asked whether the answer is complete, and again every `min_pause_ms` while the pause
-  lasts; the Endpointer itself only ends the answer when a pause reaches `max_pause_ms`. The caller
-  asks `check_due` and ends the answer when the model says so.
+  transcript) is asked whether the answer is complete, and again after each further `min_pause_ms`,
+  `turn_checks` times in all; the Endpointer itself only ends the answer when a pause reaches
+  `max_pause_ms`. The caller asks `check_due` and ends the answer when the model (or the transcript)
+  says so.
 - `silence`: a timer alone. People pause to think early in an answer ("hmm, let me think..."), so
   while the answer is still short a longer silence is needed to end it.
 """
@@ -24,6 +25,9 @@ class EndpointOptions:
     turn_detector: TurnDetector = "smart"
     # smart: the first question to the turn model comes after this much silence, then one per step
     min_pause_ms: int = 250
+    # smart: questions per pause. The model hears the silence too, and the longer it lasts the surer
+    # it is that the turn is over, thinking pause or not; later in a pause the transcript decides
+    turn_checks: int = 2
     # smart: the longest thinking pause held before the answer counts as over
     max_pause_ms: int = 3000
     # silence: the timer
@@ -74,7 +78,7 @@ class Endpointer:
     def check_due(self, at_s: float, checks_done: int) -> bool:
         """Smart detector: whether the turn model should be asked now, its `checks_done`+1-th time in
         this pause (at min_pause_ms, 2 x min_pause_ms, ...)."""
-        if self.options.turn_detector != "smart":
+        if self.options.turn_detector != "smart" or checks_done >= self.options.turn_checks:
             return False
         return self.pause_ms(at_s) >= self.options.min_pause_ms * (checks_done + 1)
 

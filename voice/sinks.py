@@ -177,6 +177,7 @@ class _Playback:
         self.done = threading.Event()
         self.interrupted = False
         self.stream = None
+        self.started_at_s: float | None = None
         self.rate_hz = rate_hz
         self.played = played
         # the 16 kHz audio as padded, for the echo canceller's reference
@@ -195,13 +196,12 @@ class _Playback:
 
     def _stamp(self, position: int, count: int, time_info) -> None:
         """Hand what is played now to the echo canceller's reference, at the time it will be heard."""
-        heard_at = time.monotonic()
-        try:
-            latency = float(time_info.outputBufferDacTime - time_info.currentTime)
-            if 0.0 <= latency < 1.0:
-                heard_at += latency
-        except (AttributeError, TypeError):  # no timing from this host API (or a fake stream)
-            pass
+        # the samples of one playback are contiguous: their time runs on from the first callback's
+        # (the echo canceller lines the whole up with the echo itself, see voice/echo.py)
+        now = time.monotonic()
+        if self.started_at_s is None or abs(now - (self.started_at_s + position / self.rate_hz)) > 0.25:
+            self.started_at_s = now - position / self.rate_hz
+        heard_at = self.started_at_s + position / self.rate_hz
         a = position * SAMPLE_RATE_HZ // self.rate_hz
         b = (position + count) * SAMPLE_RATE_HZ // self.rate_hz
         self.played.write(self.reference[a:b], heard_at)

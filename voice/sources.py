@@ -20,7 +20,7 @@ import numpy as np
 
 from voice.audio import SAMPLE_RATE_HZ, AudioChunk
 from voice.clock import Clock, SystemClock
-from voice.echo import EchoCanceller, PlayedAudio
+from voice.echo import EchoCanceller
 from voice.devices import (DeviceInfo, close_quietly, failure_reason, list_devices_for, reopen_by_name,
                            resolve_device, sounddevice_module)
 from voice.errors import AudioError, DeviceError
@@ -54,7 +54,7 @@ class MicSource:
 
     def __init__(self, device: str | int | None = None, *, block_ms: int = 32, max_queue_s: float = 600.0,
                  latency_s: float = 0.1, stall_s: float = 2.0, start_grace_s: float = 5.0,
-                 reopen_wait_s: float = 2.0, echo: EchoCanceller | None = None, played: PlayedAudio | None = None,
+                 reopen_wait_s: float = 2.0, echo: EchoCanceller | None = None,
                  stream_factory: Callable[..., object] | None = None,
                  devices: Callable[[bool], list[DeviceInfo]] = list_devices_for, clock: Clock | None = None):
         self.wanted = device
@@ -76,8 +76,7 @@ class MicSource:
         # (samples, monotonic time the last one was heard): the time lines them up with what the
         # speaker played, for the echo canceller
         self._queue: queue.Queue[tuple[np.ndarray, float]] = queue.Queue(maxsize=int(max_queue_s * 1000 / block_ms))
-        self.echo = echo if played is not None else None
-        self.played = played
+        self.echo = echo
         self._stream = None
         self._resampler = None
         self._emitted = 0          # 16 kHz samples handed out, the stream clock
@@ -121,17 +120,20 @@ class MicSource:
         # PortAudio's thread: copy and queue, nothing else
         if status:
             self.overflows += 1
+        # when it arrived, not when it was captured: PortAudio's latency figures through ALSA's pulse
+        # plugin put the echo ahead of its reference, which no canceller can take out (see voice/echo.py)
         heard_at = time.monotonic()
-        try:   # the last sample was captured the stream's input latency ago
-            latency = float(time_info.currentTime - time_info.inputBufferAdcTime) - frames / self.native_rate_hz
-            if 0.0 <= latency < 1.0:
-                heard_at -= latency
-        except (AttributeError, TypeError):  # no timing from this host API (or a fake stream)
-            pass
         try:
             self._queue.put_nowait((indata[:, 0].copy(), heard_at))
         except queue.Full:
             self.overflows += 1
+
+    @property
+    def echo_settled(self) -> bool:
+        """Whether what the microphone hears is free of the interviewer's own voice: with an echo
+        canceller once it has learned the echo path; without one, the user said so (headphones, or
+        the system's echo canceller)."""
+        return self.echo is None or self.echo.settled
 
     @property
     def active(self) -> bool:
@@ -209,8 +211,7 @@ class MicSource:
             return np.zeros(0, dtype=np.float32)
         samples = np.asarray(self._resampler.resample_chunk(native, last=last), dtype=np.float32)
         if self.echo is not None and blocks and len(samples):
-            far = self.played.read(blocks[-1][1] - len(samples) / SAMPLE_RATE_HZ, len(samples))
-            samples = self.echo.process(samples, far)
+            samples = self.echo.process(samples, blocks[-1][1] - len(samples) / SAMPLE_RATE_HZ)
         return samples
 
     def _take_queued(self) -> list[tuple[np.ndarray, float]]:

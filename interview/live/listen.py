@@ -48,7 +48,7 @@ class ListenOptions:
     speech_threshold: float = 0.5
     # a pause this long is a good moment to transcribe what was said so far; with the smart
     # detector the words before a pause are wanted soon, to tell a thinking pause from the end
-    piece_pause_ms: int = 150
+    piece_pause_ms: int = 300
     # once this much is waiting, a shorter pause will do: the last piece, transcribed while the
     # candidate is silent, must stay short enough to be done before the end silence is
     # (and the pieces done by the end are what the next question is chosen from): a gap between
@@ -70,6 +70,7 @@ class ListenOptions:
     barge_in_threshold: float = 0.6
     # a gap this long inside the speech starts the count again
     barge_in_gap_ms: int = 200
+    barge_in_keep_s: float = 1.0
 
 
 Piece = tuple[float, float, Transcript]     # start and end in stream seconds, and what was said
@@ -152,13 +153,16 @@ class Listener:
 
     def __init__(self, mic: AudioSource, detector: SpeechDetector, transcriber: Transcriber | None,
                  options: ListenOptions = ListenOptions(), *, turn_model: TurnModel | None = None,
-                 judge: Executor | None = None, stop_requested: Callable[[], bool] = lambda: False,
+                 judge: Executor | None = None, echo_settled: Callable[[], bool] = lambda: True,
+                 stop_requested: Callable[[], bool] = lambda: False,
                  on_progress: Callable[[float, str], None] | None = None):
         self.mic = mic
         self.detector = detector
         self.transcriber = transcriber
         self.options = options
         self.turn_model = turn_model
+        # barge-in is heard only once the interviewer's own voice is out of the microphone's signal
+        self.echo_settled = echo_settled
         self.stop_requested = stop_requested
         self.on_progress = on_progress
         # one worker: pieces are transcribed in order while listening goes on in real time
@@ -185,14 +189,17 @@ class Listener:
             if chunk is None:
                 return None
             blocks.append(chunk.samples)
+            settled = self.echo_settled()
             for probability, frame_end_s in self.detector.push(chunk.samples, chunk.start_s):
-                if probability >= opts.barge_in_threshold:
+                if probability >= opts.barge_in_threshold and settled:
                     if run_start_s is None or (frame_end_s - last_speech_s) * 1000.0 > opts.barge_in_gap_ms:
                         run_start_s, speech_ms = frame_end_s - FRAME_S, 0.0
                     speech_ms += FRAME_S * 1000.0
                     last_speech_s = frame_end_s
                     if speech_ms >= opts.barge_in_ms:
-                        keep_from = max(blocks_start_s, run_start_s - opts.margin_s)
+                        # the first words said over the interviewer come out of the echo canceller
+                        # late and quiet: keep a second before the speech was sure
+                        keep_from = max(blocks_start_s, run_start_s - opts.barge_in_keep_s)
                         audio = _slice(blocks, blocks_start_s, keep_from, self.mic.now_s)
                         return BargeIn(keep_from, audio)
             # keep a few seconds at most: only the speech that breaks in is wanted

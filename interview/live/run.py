@@ -48,6 +48,7 @@ class LiveMicrophone(AudioSource, Protocol):
 
     level: float
     failure: DeviceError | None
+    echo_settled: bool      # the interviewer's own voice is out of what it hears: barge-in may be heard
 
     def start(self) -> None: ...
     def heard(self) -> AudioChunk: ...
@@ -106,7 +107,7 @@ def open_devices(input_device: str | int | None, output_device: str | int | None
 
     played = PlayedAudio() if echo_cancel else None
     speaker = SpeakerSink(Synthesizer(tts), output_device, played=played)
-    mic = MicSource(input_device, echo=WebRtcEchoCanceller() if echo_cancel else None, played=played)
+    mic = MicSource(input_device, echo=WebRtcEchoCanceller(played) if echo_cancel else None)
     return LiveDevices(mic=mic, speaker=speaker, keys=KeyCommands(key_poll) if key_poll else KeyCommands())
 
 
@@ -174,7 +175,7 @@ def run_live(plan: Plan, session_dir: Path, devices: LiveDevices, options: LiveO
     transcriber = RememberingTranscriber(models.transcriber)
     mic, speaker = devices.mic, devices.speaker
     listener = Listener(mic, models.detector, models.transcriber, options.listen, turn_model=models.turn_model,
-                        stop_requested=devices.keys.stop_requested,
+                        echo_settled=lambda: mic.echo_settled, stop_requested=devices.keys.stop_requested,
                         on_progress=lambda s, partial: view.listening(s, mic.level, partial))
     journal_box: list[Journal] = []
     answers = LiveAnswers(plan, session_dir, speaker, listener, transcriber, view=view, keys=devices.keys,
