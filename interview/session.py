@@ -99,15 +99,12 @@ def _journal_rescored_emotion(record: SessionRecord, classifier: EmotionClassifi
     Per-turn scores are written as each turn finishes (nothing is lost on a crash); the final,
     whole-session baseline arrives as one event that readers apply over them.
     """
-    rescored = getattr(classifier, "rescored", None)
-    if rescored is None:
-        return
     from interview.records import emotion_to_dict
 
     changed = {}
     for turn in record.turns:
         if turn.emotion is not None:
-            final = rescored(turn.emotion)
+            final = classifier.rescored(turn.emotion)
             if final is not turn.emotion and final is not None:
                 changed[turn.question.id] = emotion_to_dict(final)
     if changed:

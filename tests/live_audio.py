@@ -17,6 +17,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 RATE_HZ = 16000
 LOUD = 0.01            # RMS above this in a 20 ms block counts as sound
+# the interviewer's rate in the live tests (--speech-rate): every second it talks is a second of CI
+FAST_WPM = "260"
 
 
 def shared_dir() -> Path:

@@ -25,13 +25,13 @@ from typing import Any, Callable, Protocol, Sequence
 from interview.consent import DEFAULT_NOTICE
 from interview.journal import JOURNAL_NAME, Journal, JournalContents, read_journal
 from interview.live.answers import Consent, KeyCommands, LiveAnswers, View, likely_after
-from interview.live.device_loss import KeepHeardOnDeviceLoss
+from interview.live.device_loss import HeardMicrophone, KeepHeardOnDeviceLoss
 from interview.live.listen import Heard, ListenOptions, Listener, RememberingTranscriber, SpeechDetector, TurnModel
 from interview.plan import Plan, Question, load_plan
 from interview.records import SessionRecord, Turn, question_from_dict, question_to_dict
 from interview.session import Capture, Scorer, SessionParts, Transcriber, run_session, run_turn
 from nlp.emotion import EmotionClassifier
-from voice.audio import AudioChunk, Utterance, decode_file
+from voice.audio import Utterance, decode_file
 from voice.clock import SystemClock
 from voice.errors import DeviceError, VivavoceError
 from voice.sinks import SpeechSink
@@ -43,15 +43,13 @@ RECORDED = "answer_recorded"
 WELCOME_BACK = "Welcome back. Let us continue where we stopped."
 
 
-class LiveMicrophone(AudioSource, Protocol):
+class LiveMicrophone(AudioSource, HeardMicrophone, Protocol):
     """The microphone a session runs on (voice.sources.MicSource)."""
 
     level: float
-    failure: DeviceError | None
     echo_settled: bool      # the interviewer's own voice is out of what it hears: barge-in may be heard
 
     def start(self) -> None: ...
-    def heard(self) -> AudioChunk: ...
     def close(self) -> None: ...
 
 
