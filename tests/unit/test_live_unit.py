@@ -321,3 +321,18 @@ def test_a_cough_during_the_question_does_not_stop_it(tmp_path):
     answers.close()
     assert speaker.interrupted_at_s == []
     assert answers.transcriber.transcribe(capture.utterance).text == "speech 1.5"
+
+
+def test_no_barge_in_is_heard_before_the_echo_canceller_has_settled(tmp_path):
+    # what the microphone hears may still be the interviewer's own voice: the question plays on
+    from dataclasses import replace
+
+    mic = PacedMic((1.0, False), (2.0, True), (3.5, False))
+    speaker = PlayingSpeaker(mic, 4.0)
+    transcriber = CountingTranscriber()
+    listener = Listener(mic, LoudnessDetector(), transcriber, replace(OPTIONS, barge_in=True),
+                        echo_settled=lambda: False)
+    answers = LiveAnswers(PLAN, tmp_path, speaker, listener, RememberingTranscriber(transcriber), greeting="")
+    answers.capture(PLAN.questions[0])
+    answers.close()
+    assert speaker.interrupted_at_s == []
