@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Callable, Literal, Protocol, Sequence
 
 from interview.consent import DEFAULT_NOTICE
-from interview.live.listen import BargeIn, Heard, Listener, RememberingTranscriber
+from interview.live.listen import BargeIn, Listener
+from interview.live.pieces import Heard, RememberingTranscriber
 from interview.plan import Plan, Question
 from interview.session import Capture
 from voice.audio import write_wav

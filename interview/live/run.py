@@ -26,7 +26,8 @@ from interview.consent import DEFAULT_NOTICE
 from interview.journal import JOURNAL_NAME, Journal, JournalContents, read_journal
 from interview.live.answers import Consent, KeyCommands, LiveAnswers, View, likely_after
 from interview.live.device_loss import HeardMicrophone, KeepHeardOnDeviceLoss
-from interview.live.listen import Heard, ListenOptions, Listener, RememberingTranscriber, SpeechDetector, TurnModel
+from interview.live.listen import ListenOptions, Listener, SpeechDetector, TurnModel
+from interview.live.pieces import Heard, RememberingTranscriber
 from interview.plan import Plan, Question, load_plan
 from interview.records import SessionRecord, Turn, question_from_dict, question_to_dict
 from interview.session import Capture, Scorer, SessionParts, Transcriber, run_session, run_turn

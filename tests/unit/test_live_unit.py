@@ -8,7 +8,8 @@ import pytest
 
 from interview.journal import Journal, read_journal
 from interview.live.answers import LiveAnswers, consent_answer, voice_command
-from interview.live.listen import ListenOptions, Listener, RememberingTranscriber
+from interview.live.listen import ListenOptions, Listener
+from interview.live.pieces import RememberingTranscriber
 from interview.plan import Plan, Question
 from interview.session import SessionParts, run_session
 from tests.fakes_live import (CountingTranscriber, FixedScorer, LoudnessDetector, PlayingSpeaker, RecordingSpeaker,
