@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,10 +90,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--answers", type=int, default=40, help="half paused, half clean (at least 40 for the target)")
     parser.add_argument("--json", action="store_true", help="print one JSON line")
+    parser.add_argument("--barge-in", type=int, default=0, metavar="N",
+                        help="instead: N interruptions, each 1 s into a question; how soon the question stops")
     parser.add_argument("live_flags", nargs="*", help="after --: flags passed on to `interview live`")
     args = parser.parse_args()
     env = audio_up()
     work = Path(tempfile.mkdtemp(prefix="live-latency-"))
+    if args.barge_in:
+        return barge_in(work, env, args.barge_in, args.live_flags, args.json)
     answers = make_answers(work, args.answers)
     # more questions than answers: follow-ups take some turns, and Ctrl+C ends the session
     questions = "\n".join(f"  - id: q{i}\n    text: Tell me about project number {i}." for i in range(len(answers) + 1))
@@ -180,6 +185,54 @@ def measure(work: Path, answers: list[Answer], env: dict[str, str], flags: list[
             process.kill()
     return {"latencies": latencies, "false_cutoffs": cutoffs, "clean_cutoffs": clean_cutoffs,
             "paused_answers": sum(a.paused for a in answers), "log": lines}
+
+
+def barge_in(work: Path, env: dict[str, str], count: int, flags: list[str], as_json: bool) -> int:
+    """From the moment the candidate has spoken 0.5 s over a question (what barge-in waits for) to the
+    question's last audible sample on the speaker."""
+    answer = espeak_wav(CLEAN[0], work / "answer.wav")
+    questions = "\n".join(f"  - id: q{i}\n    text: Tell me about project number {i}, what it did, who used "
+                          f"it, how you built it, and what you would change about it today." for i in range(count + 1))
+    (work / "plan.yaml").write_text(f"role: Data engineer\nquestions:\n{questions}\n")
+    speaker = Monitor("vspeaker.monitor", env)
+    mic = Monitor("vmic_in.monitor", env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "interview", "live", "--plan", str(work / "plan.yaml"), "--out", str(work / "session"),
+         "--yes-consent", "--max-followups", "0", *flags],
+        env={**os.environ, **env, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"},
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=(work / "live.log").open("w"),
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    stops: list[float] = []
+    try:
+        alive = lambda: process.poll() is None  # noqa: E731
+        _, cursor = speaker.next_utterance(0, timeout_s=120, alive=alive)   # greeting + first question:
+        mic_from = len(mic.samples())                                       # the canceller learns here
+        speak_into_mic(answer, env)
+        for _ in range(count):
+            _, mic_last = mic.next_utterance(mic_from, gap_s=0.5, timeout_s=30)
+            first, _ = speaker.next_utterance(cursor, gap_s=0.05, timeout_s=60, alive=alive)
+            while speaker.time_of(first) < mic.time_of(mic_last):          # the next question's start
+                first, _ = speaker.next_utterance(first + 320, gap_s=0.05, timeout_s=60, alive=alive)
+            time.sleep(max(0.0, speaker.time_of(first) + 1.0 - time.monotonic()))
+            mic_from = len(mic.samples())
+            speak_into_mic(answer, env)
+            spoke, _ = mic.next_utterance(mic_from, gap_s=0.5, timeout_s=30)
+            _, cursor = speaker.next_utterance(first, gap_s=0.8, timeout_s=60, alive=alive)
+            stops.append(speaker.time_of(cursor) - (mic.time_of(spoke) + 0.5))
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=120)
+    finally:
+        speaker.stop()
+        mic.stop()
+        if process.poll() is None:
+            process.kill()
+    values = np.array(stops)
+    summary = {"stop_p50_s": round(float(np.percentile(values, 50)), 3), "stop_max_s": round(float(values.max()), 3),
+               "interruptions": count}
+    print(json.dumps(summary) if as_json else
+          f"barge-in: {count} interruptions; from 0.5 s of speech to the question's last sound: p50 "
+          f"{summary['stop_p50_s']} s, max {summary['stop_max_s']} s ({' '.join(f'{v:.2f}' for v in values)})")
+    return 0
 
 
 if __name__ == "__main__":

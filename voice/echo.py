@@ -38,6 +38,8 @@ REANCHOR_S = 0.25
 SETTLE_S = 1.0
 SETTLED_DB = 15.0
 SETTLED_FRAMES = 50
+# with the interviewer speaking and no echo found in this many half-second measurements, there is none
+ECHO_FREE_CHECKS = 6
 # the reference is "speaking" above this level; its echo can last this long after it (room, buffers)
 FAR_LOUD = 0.003
 ECHO_TAIL_FRAMES = 40
@@ -112,6 +114,7 @@ class WebRtcEchoCanceller:
         self._history_end_s = 0.0
         self._since_measure = 0
         self._moved_at_s: float | None = None      # when the reference was last moved
+        self._echo_free_checks = 0                  # measurements that found no echo
         self._settled = False
         self._echo_in: list[float] = []             # energy of recent echo frames, in and out
         self._echo_out: list[float] = []
@@ -183,15 +186,23 @@ class WebRtcEchoCanceller:
         """Find where the speaker's audio sits in the microphone's last `window_s`, within `search_s`."""
         start_s = self._history_end_s - self.window / RATE_HZ - self.search / RATE_HZ
         far = self.played.read(start_s, self.window + 2 * self.search)
-        if np.sqrt(np.mean(np.square(far))) < 0.01 or np.sqrt(np.mean(np.square(self._history))) < 0.005:
-            return      # the interviewer is silent, or nothing of it reaches the microphone
-        size = 1 << int(np.ceil(np.log2(len(far) + self.window)))
-        spectrum = np.fft.rfft(far, size) * np.conj(np.fft.rfft(self._history, size))
-        correlation = np.fft.irfft(spectrum, size)[:2 * self.search + 1]
-        best = int(np.argmax(np.abs(correlation)))
-        strength = np.abs(correlation[best]) / (np.linalg.norm(far) * np.linalg.norm(self._history) + 1e-9)
+        if np.sqrt(np.mean(np.square(far))) < 0.01:
+            return      # the interviewer is silent
+        strength, best = 0.0, 0
+        if np.sqrt(np.mean(np.square(self._history))) >= 0.005:
+            size = 1 << int(np.ceil(np.log2(len(far) + self.window)))
+            spectrum = np.fft.rfft(far, size) * np.conj(np.fft.rfft(self._history, size))
+            correlation = np.fft.irfft(spectrum, size)[:2 * self.search + 1]
+            best = int(np.argmax(np.abs(correlation)))
+            strength = np.abs(correlation[best]) / (np.linalg.norm(far) * np.linalg.norm(self._history) + 1e-9)
         if strength < 0.1:
-            return      # no clear echo path (headphones, or the candidate speaking over it)
+            # nothing of the interviewer reaches the microphone, or only faintly (headphones); or the
+            # candidate is speaking over it. Seconds of that before any echo was found: there is none
+            self._echo_free_checks += 1
+            if self.measured == 0 and not self._settled and self._echo_free_checks >= ECHO_FREE_CHECKS:
+                log.debug("no echo of the interviewer heard: nothing to cancel")
+                self._settled = True
+            return
         # the microphone's audio at its stamp t matches the speaker's at t + lag; the reference must
         # reach AEC3 a little before its echo, so the microphone's t is given the speaker's t + lag + a bit
         lag_s = (best - self.search) / RATE_HZ

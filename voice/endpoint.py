@@ -26,8 +26,9 @@ class EndpointOptions:
     # smart: the first question to the turn model comes after this much silence, then one per step
     min_pause_ms: int = 250
     # smart: questions per pause. The model hears the silence too, and the longer it lasts the surer
-    # it is that the turn is over, thinking pause or not; later in a pause the transcript decides
-    turn_checks: int = 2
+    # it is that the turn is over, thinking pause or not (measured: "..., and" went from 0.26 at 250 ms
+    # to 0.86 at 500 ms); later in a pause the transcript decides
+    turn_checks: int = 1
     # smart: the longest thinking pause held before the answer counts as over
     max_pause_ms: int = 3000
     # silence: the timer

@@ -49,7 +49,7 @@ class ListenOptions:
     speech_threshold: float = 0.5
     # a pause this long is a good moment to transcribe what was said so far; with the smart
     # detector the words before a pause are wanted soon, to tell a thinking pause from the end
-    piece_pause_ms: int = 300
+    piece_pause_ms: int = 200
     # once this much is waiting, a shorter pause will do: the last piece, transcribed while the
     # candidate is silent, must stay short enough to be done before the end silence is
     # (and the pieces done by the end are what the next question is chosen from): a gap between

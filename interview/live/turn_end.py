@@ -33,9 +33,9 @@ class TurnOptions:
     # the model alone ends an answer at this probability of a complete turn
     complete_threshold: float = 0.5
     # ... and this one while the words before the pause are still being transcribed (they may say "and")
-    confident_threshold: float = 0.85
+    confident_threshold: float = 0.92
     # a transcript that ends a sentence ends it at this lower one
-    complete_with_text_threshold: float = 0.2
+    complete_with_text_threshold: float = 0.05
 
 
 def text_cue(text: str) -> Cue | None:

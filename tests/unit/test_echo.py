@@ -63,14 +63,16 @@ def test_the_candidate_passes_untouched_once_the_interviewer_is_silent():
     assert np.allclose(out[tail], near[len(near) - len(out):][tail])
 
 
-def test_nothing_settles_without_an_echo():
+@pytest.mark.parametrize("speaking_s,settled", [(2.0, False), (5.0, True)])
+def test_without_an_echo_it_settles_after_seconds_of_the_interviewer(speaking_s, settled):
+    # headphones: the microphone hears none of it, and barge-in may be listened for after a while
     played = PlayedAudio()
-    played.write(voice_like(4.0, 1), heard_at_s=100.0)
+    played.write(voice_like(speaking_s, 1), heard_at_s=100.0)
     canceller = WebRtcEchoCanceller(played)
-    silence = np.zeros(int(5 * RATE), np.float32)        # headphones: the microphone hears none of it
-    for i in range(0, len(silence), 512):
-        canceller.process(silence[i:i + 512], 100.0 + i / RATE)
-    assert not canceller.settled and canceller.measured == 0
+    room = (0.002 * np.random.default_rng(5).standard_normal(int((speaking_s + 1) * RATE))).astype(np.float32)
+    for i in range(0, len(room), 512):
+        canceller.process(room[i:i + 512], 100.0 + i / RATE)
+    assert canceller.settled is settled and canceller.measured == 0
 
 
 def test_played_audio_is_read_back_by_time_with_silence_elsewhere():

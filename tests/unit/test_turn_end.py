@@ -28,9 +28,9 @@ def test_the_last_words_say_whether_a_sentence_is_open(text, cue):
 def test_the_transcript_settles_what_the_audio_leaves_open():
     assert turn_complete(0.6, None) and not turn_complete(0.3, None)
     assert not turn_complete(0.99, "continue")          # "and" holds, however finished it sounds
-    assert turn_complete(0.3, "complete") and not turn_complete(0.1, "complete")
+    assert turn_complete(0.1, "complete") and not turn_complete(0.01, "complete")
     # while the last words are still being transcribed only a confident model ends the answer
-    assert turn_complete(0.9, None, text_pending=True) and not turn_complete(0.6, None, text_pending=True)
+    assert turn_complete(0.95, None, text_pending=True) and not turn_complete(0.8, None, text_pending=True)
 
 
 def listen(mic, model, transcriber=None, options=SMART):
@@ -40,7 +40,7 @@ def listen(mic, model, transcriber=None, options=SMART):
 
 def test_a_finished_answer_ends_after_a_short_pause():
     mic = ScriptedMic((0.5, False), (2.0, True), (4.0, False))
-    heard = listen(mic, ScriptedTurnModel(lambda n: 0.9))
+    heard = listen(mic, ScriptedTurnModel(lambda n: 0.95))
     assert heard.utterance.end_reason == "silence"
     assert mic.now_s < 2.5 + 0.25 + 0.1                   # ended at the first question to the model
     assert heard.transcript.text == "speech 2.0"
@@ -49,11 +49,12 @@ def test_a_finished_answer_ends_after_a_short_pause():
 def test_a_thinking_pause_holds_the_turn_up_to_the_longest_pause():
     # the model hears an unfinished turn during the 2 s pause, a finished one at the end
     mic = ScriptedMic((0.5, False), (2.0, True), (2.0, False), (1.0, True), (4.0, False))
-    model = ScriptedTurnModel(lambda n: 0.1 if n <= 2 else 0.9)
-    heard = listen(mic, model)
+    model = ScriptedTurnModel(lambda n: 0.1 if n <= 1 else 0.95)
+    words = CountingTranscriber(lambda n, loud: f"part {n} of it")     # words that say nothing either way
+    heard = listen(mic, model, words)
     assert len(heard.utterance.speech_spans_s) == 2          # one answer, both halves
-    assert heard.transcript.text == "speech 2.0 speech 1.0"
-    assert len(model.calls) == 3                              # at 250 and 500 ms, then 250 ms after the end
+    assert heard.transcript.text == "part 1 of it part 2 of it"
+    assert len(model.calls) == 2                              # at 250 ms into each pause
     assert model.calls[0] >= int((0.5 + 2.0 + 0.25) * 16000) - 512
 
 
