@@ -113,15 +113,9 @@ def open_devices(input_device: str | int | None, output_device: str | int | None
 def load_models(stt, options: LiveOptions) -> LiveModels:
     """Whisper, Silero and Smart Turn (when the smart turn detector is on), each run once so that no
     answer waits for a load."""
-    from dataclasses import replace
-
     from voice.streaming_vad import StreamingSpeechDetector
     from voice.stt import WhisperTranscriber, load_whisper
 
-    if stt.cpu_threads == 0:
-        # whisper on every core would starve the turn model at the moment it decides (a pause starts
-        # both): leave it one
-        stt = replace(stt, cpu_threads=max(1, (os.cpu_count() or 2) - 1))
     load_whisper(stt)
     transcriber = WhisperTranscriber(stt)
     turn_model = None
