@@ -130,6 +130,8 @@ def run_turn(question: Question, plan: Plan, parts: SessionParts, vocabulary: Se
         if transcript.is_empty:
             flags.append("no_answer")
         else:
+            if transcript.uncertain:
+                flags.append("transcript_uncertain")
             assessment = parts.scorer.assess(question, transcript, plan)
             flags.extend(f for f in assessment.flags if f not in flags)
             emotion = parts.emotion.classify(transcript, utterance)

@@ -50,9 +50,10 @@ class ScriptedAnswers:
 
 
 class FakeTranscriber:
-    """Returns the scripted words for each utterance in order; silence gives an empty transcript."""
+    """Returns the scripted words (or a scripted Transcript) for each utterance in order; silence gives an
+    empty transcript."""
 
-    def __init__(self, *texts: str):
+    def __init__(self, *texts: str | Transcript):
         self.texts = list(texts)
         self.calls: list[tuple[float, tuple[str, ...]]] = []
 
@@ -61,8 +62,44 @@ class FakeTranscriber:
         if not audio.speech_spans_s:
             return Transcript(text="")
         text = self.texts.pop(0)
+        if isinstance(text, Transcript):
+            return text
         return Transcript(text=text, segments=(Segment(0.0, audio.audio.duration_s, text),),
                           speech_s=audio.audio.duration_s)
+
+
+class FakeDecoder:
+    """A whisper decode (voice.decoding.Decoder) by script: so many words a second, in 30 s windows.
+
+    `words_per_s` applies with the prompt, `unprompted_words_per_s` without it (default: the same);
+    `max_clip_s`: longer clips decode to nothing (a model that only copes with short pieces).
+    """
+
+    def __init__(self, words_per_s: float, *, unprompted_words_per_s: float | None = None,
+                 avg_logprob: float = -0.3, probability: float = 0.9, max_clip_s: float = 1e9):
+        self.words_per_s = words_per_s
+        self.unprompted = words_per_s if unprompted_words_per_s is None else unprompted_words_per_s
+        self.avg_logprob, self.probability, self.max_clip_s = avg_logprob, probability, max_clip_s
+        self.calls: list[tuple[float, float, bool]] = []   # (offset_s, length_s, with_prompt)
+
+    def __call__(self, samples: np.ndarray, offset_s: float, with_prompt: bool) -> list:
+        from voice.decoding import Attempt, RawSegment, RawWord
+
+        length_s = len(samples) / 16000
+        self.calls.append((offset_s, length_s, with_prompt))
+        rate = 0.0 if length_s > self.max_clip_s else self.words_per_s if with_prompt else self.unprompted
+        attempts, start = [], 0.0
+        while start < length_s:
+            end = min(length_s, start + 30.0)
+            count = int(rate * (end - start))
+            words = tuple(RawWord(f"w{k}", offset_s + start + k / max(rate, 1e-9),
+                                  offset_s + start + (k + 0.5) / max(rate, 1e-9), self.probability)
+                          for k in range(count))
+            segments = (RawSegment(offset_s + start, offset_s + end, " ".join(w.text for w in words),
+                                   self.avg_logprob, 1.5, 0.1, words),) if words else ()
+            attempts.append(Attempt(offset_s + start, offset_s + end, segments))
+            start = end
+        return attempts
 
 
 class FakeEmbedder:

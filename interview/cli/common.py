@@ -11,7 +11,8 @@ from interview.config import load_config, setting
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="FILE", help="settings file (TOML); flags override it")
     parser.add_argument("--stt-model", metavar="NAME|PATH",
-                        help="speech model: tiny.en (default), base, or a CTranslate2 whisper folder")
+                        help="speech model: auto (default: tiny.en, and whisper base only where tiny.en "
+                             "decodes poorly), tiny.en, base, or a CTranslate2 whisper folder")
     parser.add_argument("--beam-size", type=int, metavar="N", help="whisper beam size (default 5)")
     parser.add_argument("--language", metavar="CODE", help="spoken language for multilingual models (e.g. de)")
 
