@@ -124,6 +124,8 @@ def _evaluate_turn(index: int, turn: Turn, offset_s: float, thresholds: Threshol
         ended_at_s=turn.ended_at_s,
         audio_s=turn.audio_s,
         source=a.source if a else "offline",
+        words=turn.transcript.words if turn.transcript is not None and answered else (),
+        audio_path=turn.audio_path,
     )
 
 

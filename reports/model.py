@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from voice.transcript import Word, quote_start_s
+
 Recommendation = Literal["strong_yes", "yes", "no", "strong_no"]
 
 RECOMMENDATION_TEXT = {
@@ -79,6 +81,17 @@ class TurnEvaluation:
     ended_at_s: float = 0.0
     audio_s: float = 0.0
     source: str = "offline"
+    words: tuple[Word, ...] = ()        # the transcript's words with their times and confidences
+    audio_path: str | None = None       # the recording, as journaled
+    audio: str | None = None            # the recording relative to the report's folder (set when written)
+
+    @property
+    def uncertain(self) -> bool:
+        return "transcript_uncertain" in self.flags
+
+    def spoken_at_s(self, quote: str) -> float | None:
+        """When the first word of a quote from this answer was spoken (for seeking the recording)."""
+        return quote_start_s(self.transcript, self.words, quote)
 
 
 @dataclass(frozen=True)

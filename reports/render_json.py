@@ -77,6 +77,9 @@ def _turn(t: TurnEvaluation) -> dict[str, Any]:
         "tips": list(t.tips),
         "quotes": list(t.quotes),
         "source": t.source,
+        "audio": t.audio,
+        "words": [{"text": w.text, "start_s": round(w.start_s, 3), "end_s": round(w.end_s, 3),
+                   "probability": round(w.probability, 4), "uncertain": w.uncertain} for w in t.words],
     }
 
 

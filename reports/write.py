@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -38,8 +39,8 @@ def write_reports(record: SessionRecord, out_dir: str | Path,
     from reports.build import build_evaluation
 
     chosen = parse_formats(formats)
-    evaluation = build_evaluation(record)
     out = Path(out_dir)
+    evaluation = with_audio_links(build_evaluation(record), out)
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
     written: dict[str, Path] = {}
     for fmt in chosen:
@@ -48,6 +49,16 @@ def write_reports(record: SessionRecord, out_dir: str | Path,
     from reports.render_md import render_transcript_md
     written["transcript"] = write_atomic(out / "transcript.md", render_transcript_md(evaluation))
     return written
+
+
+def with_audio_links(evaluation: Evaluation, out: Path) -> Evaluation:
+    """Each turn's recording as a path relative to the report's folder, so the report's audio player
+    keeps working when the folder holding both is moved; None when there is no recording on disk."""
+    def link(path: str | None) -> str | None:
+        if not path or not Path(path).is_file():
+            return None
+        return Path(os.path.relpath(Path(path).resolve(), out.resolve())).as_posix()
+    return replace(evaluation, turns=tuple(replace(t, audio=link(t.audio_path)) for t in evaluation.turns))
 
 
 def _renderer(fmt: str) -> Callable[[Evaluation], str | bytes]:
