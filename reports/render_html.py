@@ -27,8 +27,8 @@ SEEK_SCRIPT = ("document.addEventListener('click',function(e){"
                "player.currentTime=parseFloat(el.getAttribute('data-seek'));"
                "var p=player.play();if(p)p.catch(function(){});});")
 SEEK_SCRIPT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(SEEK_SCRIPT.encode()).digest()).decode()
-# media-src: the recordings sit beside the report (file: when opened from disk, 'self' when served)
-CSP = (f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; media-src 'self' file:; "
+# media-src 'self': the recordings are files beside the report (Chromium counts a file: page's own files as 'self')
+CSP = (f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; media-src 'self'; "
        f"script-src '{SEEK_SCRIPT_HASH}'")
 
 

@@ -5,7 +5,7 @@ from interview.plan import Plan, Question
 from interview.records import SessionRecord, Turn
 from nlp.assessment import Assessment
 from nlp.emotion import EmotionScores, EmotionWindow
-from voice.transcript import Segment, Transcript
+from voice.transcript import Segment, Transcript, Word
 
 JD = ("We need a Machine Learning Engineer with Python, PyTorch, Docker and AWS SageMaker experience, "
       "who can deploy models with FastAPI and monitor data drift.")
@@ -76,3 +76,13 @@ def sample_record(*, with_emotion: bool = True, candidate: str = "Jane Doe",
                 candidate=candidate, job_description=JD, resume=RESUME)
     return SessionRecord(plan=plan, turns=turns, consent={"type": "consent", "given": True},
                          meta={"mode": "replay", "started_at": "2025-05-01T10:00:00Z"}, reviews=reviews)
+
+
+def spoken(text: str, *, seconds_per_word: float = 0.5, unsure: tuple[str, ...] = (),
+           start_s: float = 1.0) -> Transcript:
+    """A transcript whose words were spoken one every `seconds_per_word` from `start_s`; the words in
+    `unsure` were recognised with low confidence (0.2), the rest with 0.95."""
+    words = tuple(Word(w, start_s + k * seconds_per_word, start_s + (k + 0.8) * seconds_per_word,
+                       0.2 if w.strip(".,?!") in unsure else 0.95) for k, w in enumerate(text.split()))
+    return Transcript(text=text, segments=(Segment(words[0].start_s, words[-1].end_s, text, -0.3, 0.05, words),),
+                      speech_s=words[-1].end_s - words[0].start_s)
