@@ -28,6 +28,7 @@ class HardAnswer:
     format: str
     text: str
     short: bool = False
+    vocabulary: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -38,7 +39,7 @@ def hard_answers() -> tuple[HardAnswer, ...]:
     import yaml
 
     data = yaml.safe_load(ANSWERS.read_text(encoding="utf-8"))
-    return tuple(HardAnswer(**a) for a in data["answers"])
+    return tuple(HardAnswer(**{**a, "vocabulary": tuple(a.get("vocabulary", ()))}) for a in data["answers"])
 
 
 def hard_speech_dir() -> Path:
@@ -140,7 +141,25 @@ class Alignment:
 
 def align(reference: str, hypothesis: str) -> Alignment:
     """Levenshtein alignment of normalised words, counting each kind of error."""
-    ref, hyp = normalise(reference), normalise(hypothesis)
+    subs, dels, ins, _ = _walk(normalise(reference), normalise(hypothesis))
+    return Alignment(len(normalise(reference)), subs, dels, ins)
+
+
+def correct_words(reference: str, words: list[str]) -> list[bool]:
+    """For each transcribed word, whether all of its normalised tokens match the reference in the alignment."""
+    tokens, owner = [], []
+    for k, word in enumerate(words):
+        for token in normalise(word):
+            tokens.append(token)
+            owner.append(k)
+    *_, matched = _walk(normalise(reference), tokens)
+    correct = [True] * len(words)
+    for token_index, ok in enumerate(matched):
+        correct[owner[token_index]] &= ok
+    return correct
+
+
+def _walk(ref: list[str], hyp: list[str]) -> tuple[int, int, int, list[bool]]:
     n, m = len(ref), len(hyp)
     cost = np.zeros((n + 1, m + 1), dtype=np.int32)
     cost[:, 0] = np.arange(n + 1)
@@ -149,12 +168,14 @@ def align(reference: str, hypothesis: str) -> Alignment:
         for j in range(1, m + 1):
             cost[i, j] = min(cost[i - 1, j] + 1, cost[i, j - 1] + 1, cost[i - 1, j - 1] + (ref[i - 1] != hyp[j - 1]))
     i, j, subs, dels, ins = n, m, 0, 0, 0
+    matched = [False] * m
     while i or j:  # walk back, preferring a match, then a substitution
         if i and j and cost[i, j] == cost[i - 1, j - 1] + (ref[i - 1] != hyp[j - 1]):
             subs += ref[i - 1] != hyp[j - 1]
+            matched[j - 1] = ref[i - 1] == hyp[j - 1]
             i, j = i - 1, j - 1
         elif i and cost[i, j] == cost[i - 1, j] + 1:
             dels, i = dels + 1, i - 1
         else:
             ins, j = ins + 1, j - 1
-    return Alignment(n, subs, dels, ins)
+    return subs, dels, ins, matched
