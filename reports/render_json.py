@@ -10,7 +10,8 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from reports.model import EMOTION_ADVISORY, EmotionPoint, Evaluation, Quote, TurnEvaluation
+from nlp.emotion import EmotionWindow
+from reports.model import EMOTION_ADVISORY, Evaluation, Quote, TurnEvaluation
 
 
 def evaluation_to_dict(evaluation: Evaluation) -> dict[str, Any]:
@@ -66,7 +67,7 @@ def _turn(t: TurnEvaluation) -> dict[str, Any]:
         "relevance": t.relevance,
         "score": t.score,
         "quality": round(t.quality, 3),
-        "emotion": t.emotion.as_dict() if t.emotion else None,
+        "emotion": t.emotion.levels.as_dict() if t.emotion else None,
         "emotion_windows": [_window(w) for w in t.emotion_windows],
         "flags": list(t.flags),
         "justification": t.justification,
@@ -80,8 +81,8 @@ def _turn(t: TurnEvaluation) -> dict[str, Any]:
     }
 
 
-def _window(w: EmotionPoint) -> dict[str, Any]:
-    return {"start_s": round(w.start_s, 2), "end_s": round(w.end_s, 2), **w.as_dict()}
+def _window(w: EmotionWindow) -> dict[str, Any]:
+    return {"start_s": round(w.start_s, 2), "end_s": round(w.end_s, 2), **w.levels.as_dict()}
 
 
 def _quote(q: Quote) -> dict[str, str]:
