@@ -1,8 +1,9 @@
 """Evaluation -> report.json (schema_version 1).
 
 The keys in the contract (schema_version, candidate, role, turns[question_id, question, kind,
-transcript, relevance, score, emotion, flags, justification], overall[score, recommendation]) are
-stable; everything else is additive and may grow.
+transcript, relevance, score, emotion, flags, justification], overall[score, recommendation, emotion])
+are stable; everything else is additive and may grow. The top-level `emotion.averages` repeats
+`overall.emotion` for one more release and is deprecated.
 """
 from __future__ import annotations
 
@@ -39,7 +40,10 @@ def evaluation_to_dict(evaluation: Evaluation) -> dict[str, Any]:
             "highest_score": o.highest_score,
             "lowest_score": o.lowest_score,
             "thresholds": asdict(o.thresholds),
+            # advisory context beside the score, never part of it
+            "emotion": ev.emotion_averages.as_dict() if ev.emotion_averages else None,
         },
+        # deprecated: the averages moved to overall.emotion; this key goes in the next schema release
         "emotion": {
             "advisory": EMOTION_ADVISORY,
             "averages": ev.emotion_averages.as_dict() if ev.emotion_averages else None,
