@@ -124,6 +124,7 @@ def run_turn(question: Question, plan: Plan, parts: SessionParts, vocabulary: Se
     transcript: Transcript | None = None
     assessment: Assessment | None = None
     emotion = None
+    judge = None
     utterance = capture.utterance
     if utterance is not None:
         transcript = parts.transcriber.transcribe(utterance, vocabulary=vocabulary)
@@ -131,6 +132,8 @@ def run_turn(question: Question, plan: Plan, parts: SessionParts, vocabulary: Se
             flags.append("no_answer")
         else:
             assessment = parts.scorer.assess(question, transcript, plan)
+            verdict_for = getattr(parts.scorer, "verdict_for", None)  # an LLM judge: its and the offline view
+            judge = verdict_for(question.id) if verdict_for is not None else None
             flags.extend(f for f in assessment.flags if f not in flags)
             emotion = parts.emotion.classify(transcript, utterance)
         if utterance.end_reason == "max_length":
@@ -146,4 +149,5 @@ def run_turn(question: Question, plan: Plan, parts: SessionParts, vocabulary: Se
         ended_at_s=parts.clock.now_s(),
         audio_s=utterance.audio.duration_s if utterance else 0.0,
         end_reason=utterance.end_reason if utterance else None,
+        judge=judge,
     )

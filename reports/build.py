@@ -115,7 +115,7 @@ def _evaluate_turn(index: int, turn: Turn, offset_s: float, thresholds: Threshol
         tips=tuple(a.tips) if a and answered else (),
         quotes=verbatim_quotes(a.quotes, text) if a and answered else (),
         flags=flags,
-        flag_notes=tuple(f"{f}: {FLAG_TEXT.get(f, f.replace('_', ' '))}" for f in flags),
+        flag_notes=tuple(_flag_note(f, turn) for f in flags),
         struggled="struggled" in flags,
         emotion=emotion,
         emotion_windows=windows,
@@ -125,6 +125,15 @@ def _evaluate_turn(index: int, turn: Turn, offset_s: float, thresholds: Threshol
         audio_s=turn.audio_s,
         source=a.source if a else "offline",
     )
+
+
+def _flag_note(flag: str, turn: Turn) -> str:
+    """One readable line per flag; a disagreement names both scores, so a reviewer sees how far apart they are."""
+    note = f"{flag}: {FLAG_TEXT.get(flag, flag.replace('_', ' '))}"
+    judge = turn.judge or {}
+    if flag == "needs_review" and judge.get("llm_score") is not None and judge.get("offline_score") is not None:
+        note += f" (LLM judge {judge['llm_score']}/5, offline scorer {judge['offline_score']}/5)"
+    return note
 
 
 def _weight(turn: Turn, flags: tuple[str, ...], thresholds: Thresholds) -> float:
