@@ -1,4 +1,5 @@
-"""Choosing the interviewer and the scorer for a session: offline by default, an LLM when configured.
+"""A session's parts: the scorer and interviewer (offline by default, an LLM when configured) and, for a
+replay, the whole SessionParts (whisper, that judging, the emotion classifier).
 
 Shared by replay and live so both behave the same; nothing here prints (the CLI passes `notify`).
 """
