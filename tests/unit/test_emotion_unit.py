@@ -9,7 +9,8 @@ from nlp.emotion_local import EmotionOptions, LocalEmotionClassifier, build_emot
 from nlp.fusion import VOICE_WEIGHT, Baseline, fuse
 from nlp.prosody import features_from_arrays
 from nlp.text_emotion import load_head, split_for_model
-from tests.fakes_emotion import FakeEmbedder, answer, tone
+from tests.fakes import FakeEmbedder, tone
+from tests.fakes_emotion import answer
 from voice.transcript import Transcript
 
 

@@ -11,8 +11,8 @@ from interview.llm import LLMFallbacks
 from interview.plan import Plan, Question
 from interview.session import SessionParts, run_session
 from reports.build import build_evaluation
-from tests.fakes import FakeTranscriber, ScriptedAnswers
-from tests.fakes_llm import FakeChat, FakeScorer, failing_chat
+from tests.fakes import FakeScorer, FakeTranscriber, ScriptedAnswers
+from tests.fakes_llm import FakeChat, failing_chat
 from voice.transcript import Transcript
 
 Q = Question(id="ML_Q1", text="Tell me about a model you deployed.", competency="machine learning",
