@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 
 from interview.interviewer import Interviewer
 from interview.journal import JOURNAL_NAME, Journal, read_journal
-from interview.plan import Plan, Question, load_plan
+from interview.plan import MAX_PLAN_BYTES, Plan, Question, load_plan
 from interview.records import SessionRecord, Turn
 from interview.session import Capture, SessionParts, run_session
 from voice.audio import AUDIO_SUFFIXES, Utterance, decode_file
@@ -116,8 +116,6 @@ def open_replay_folder(folder: str | os.PathLike, *, plan_path: str | None = Non
 
 
 def _read_document(path: Path, what: str) -> str:
-    from interview.plan import MAX_PLAN_BYTES
-
     if not path.is_file():
         raise PlanError(f"{path}: no such file", f"the {what.replace('_', ' ')} given on the command line")
     try:

@@ -13,7 +13,7 @@ from typing import Callable, Protocol, Sequence
 from interview.interviewer import Interviewer, PlanOrderInterviewer, settled_next
 from interview.journal import Journal
 from interview.plan import Plan, Question
-from interview.records import SessionRecord, Turn
+from interview.records import SessionRecord, Turn, emotion_to_dict
 from nlp.assessment import Assessment
 from nlp.emotion import EmotionClassifier, NoEmotion
 from voice.audio import Utterance
@@ -88,8 +88,6 @@ def _journal_rescored_emotion(record: SessionRecord, classifier: EmotionClassifi
     rescored = getattr(classifier, "rescored", None)
     if rescored is None:
         return
-    from interview.records import emotion_to_dict
-
     changed = {}
     for turn in record.turns:
         if turn.emotion is not None:

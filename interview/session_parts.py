@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from interview.interviewer import Interviewer
-from interview.llm import LLMOptions
-from interview.session import Scorer
+from interview.llm import LLMFallbacks, LLMOptions, OpenAIChat
+from interview.session import Scorer, SessionParts
 from voice.clock import Clock, SystemClock
 
 
@@ -35,7 +35,6 @@ def build_judging(llm: LLMOptions | None, *, notify: Callable[[str], None] | Non
     offline_interviewer = OfflineInterviewer(followups)
     if llm is None:
         return Judging(InjectionFlaggingScorer(offline_scorer), offline_interviewer, None)
-    from interview.llm import LLMFallbacks, OpenAIChat
     from interview.llm_interviewer import LLMInterviewer
 
     fallbacks = LLMFallbacks(notify=notify, record=record)
@@ -55,7 +54,6 @@ def replay_parts(stt, emotion, llm: LLMOptions | None, *, max_followups: int = 1
     the interviewer decide) and the journal that LLM fallbacks are recorded in.
     """
     def parts(answers, recorded_questions: Interviewer | None, journal):
-        from interview.session import SessionParts
         from nlp.emotion_local import build_emotion_classifier
         from voice.stt import WhisperTranscriber
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from nlp.emotion import EmotionClassifier, EmotionLevels, EmotionScores, EmotionWindow, NoEmotion
 from nlp.fusion import Baseline, fuse, text_evidence, voice_evidence, voice_scores
-from nlp.embedding import TextEmbedder
+from nlp.embedding import TextEmbedder, load_embedder
 from nlp.prosody import ProsodyFeatures, Tracks, compute_tracks, extract_prosody, features_from_arrays
 from nlp.text_emotion import TextHead, TextReading, load_head, read_texts
 from voice.audio import Utterance
@@ -131,7 +131,6 @@ class LocalEmotionClassifier:
     @property
     def embedder(self) -> TextEmbedder:
         if self._embedder is None:
-            from nlp.embedding import load_embedder
             self._embedder = load_embedder()
         return self._embedder
 
