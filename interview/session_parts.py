@@ -60,5 +60,5 @@ def replay_parts(stt, emotion, llm: LLMOptions | None, *, max_followups: int = 1
         judging = build_judging(llm, notify=notify, record=journal.append_event, max_followups=max_followups)
         return SessionParts(answers=answers, transcriber=WhisperTranscriber(stt), scorer=judging.scorer,
                             emotion=build_emotion_classifier(emotion),
-                            interviewer=recorded_questions or judging.interviewer)
+                            interviewer=recorded_questions or judging.interviewer, clock=answers.timeline)
     return parts

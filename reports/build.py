@@ -259,7 +259,8 @@ def _duration_s(turns: tuple[Turn, ...], mode: str | None = None) -> float:
 
 
 def _session_date(meta: dict[str, Any]) -> str | None:
-    for key in ("started_at", "date", "created_at", "started"):
+    # a replay's report is dated by its recordings, so replaying the same folder gives the same report
+    for key in ("recorded_at", "started_at", "date", "created_at", "started"):
         if meta.get(key):
             return str(meta[key])
     return None
