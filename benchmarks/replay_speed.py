@@ -76,7 +76,7 @@ def main() -> int:
     args = parser.parse_args()
     folders = [Path(f) for f in args.folders]
     if args.hard:
-        from voice.stt import cache_dir
+        from voice.cache import cache_dir
 
         folders.append(hard_session(cache_dir() / "hard-session"))
     for folder in folders:

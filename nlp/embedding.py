@@ -11,7 +11,6 @@ never whole long answers.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from pathlib import Path
 from typing import Literal, Protocol, Sequence
@@ -109,11 +108,13 @@ class MiniLMEmbedder:
         except ImportError as e:
             raise MissingDependency("transformers") from e
         hf_logging.disable_progress_bar()
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
         source = str(location) if location.exists() else self.model_name
+        # a model folder on disk needs no hub; said per call, since a library must not set the process's
+        # environment (the `interview` command sets HF_HUB_OFFLINE for the whole process)
+        local = location.exists()
         try:
-            tokenizer = AutoTokenizer.from_pretrained(source)
-            model = AutoModel.from_pretrained(source).eval()
+            tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=local)
+            model = AutoModel.from_pretrained(source, local_files_only=local).eval()
         except Exception as e:
             raise ModelError(f"embedding model {self.model_name}: cannot load ({str(e).splitlines()[0][:160]})",
                              "use a sentence-transformers model folder") from None

@@ -61,7 +61,7 @@ def export(model_dir: Path) -> Path:
     import torch
     from transformers import AutoModel
 
-    model = AutoModel.from_pretrained(str(model_dir)).eval()
+    model = AutoModel.from_pretrained(str(model_dir), local_files_only=True).eval()
 
     class LastHiddenState(torch.nn.Module):
         def __init__(self, bert):
@@ -102,7 +102,6 @@ def main() -> int:
     from nlp.embedding import packaged_model_dir
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     model_dir = packaged_model_dir()
     if "--if-missing" in sys.argv[1:] and current_export(model_dir) is not None:
         return 0

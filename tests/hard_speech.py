@@ -43,7 +43,7 @@ def hard_answers() -> tuple[HardAnswer, ...]:
 
 
 def hard_speech_dir() -> Path:
-    from voice.stt import cache_dir
+    from voice.cache import cache_dir
 
     return cache_dir() / "hard-speech"
 
