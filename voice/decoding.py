@@ -141,7 +141,8 @@ def windows(segments: Sequence, offset_s: float, length_s: float) -> list[Attemp
     """
     groups: dict[int, list] = {}
     for s in segments:
-        groups.setdefault(int(s.seek), []).append(s)
+        if any(c.isalnum() for c in s.text):   # a lone "." says nothing and would dangle in the text
+            groups.setdefault(int(s.seek), []).append(s)
     if not groups:
         return [Attempt(offset_s, offset_s + length_s, ())]
     seeks = sorted(groups)
