@@ -43,14 +43,15 @@ def write_reports(record: SessionRecord, out_dir: str | Path,
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
     written: dict[str, Path] = {}
     for fmt in chosen:
-        content = _renderer(fmt)(evaluation)
+        content = renderer(fmt)(evaluation)
         written[fmt] = write_atomic(out / f"report.{fmt}", content)
     from reports.render_md import render_transcript_md
     written["transcript"] = write_atomic(out / "transcript.md", render_transcript_md(evaluation))
     return written
 
 
-def _renderer(fmt: str) -> Callable[[Evaluation], str | bytes]:
+def renderer(fmt: str) -> Callable[[Evaluation], str | bytes]:
+    """The function that renders an Evaluation as `fmt` (md, json, html, pdf)."""
     if fmt == "md":
         from reports.render_md import render_md
         return render_md
