@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from interview.journal import Journal
-from tests.fakes_reports import assessment, question, sample_record, turn
+from tests.fakes_reports import assessment, question, sample_record, turn, write_session
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -20,16 +19,6 @@ def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
            "HF_HUB_OFFLINE": "1"}
     return subprocess.run([sys.executable, "-m", "interview", *args], capture_output=True, text=True,
                           timeout=300, env=env, cwd=cwd)
-
-
-def write_session(folder: Path, record) -> Path:
-    with Journal(folder / "journal.jsonl") as journal:
-        journal.write_header(record.plan, dict(record.meta))
-        for t in record.turns:
-            journal.append_turn(t)
-        for review in record.reviews:
-            journal.append_event("review", **{k: v for k, v in review.items() if k != "type"})
-    return folder
 
 
 def scored_session(folder: Path, name: str, quality: float) -> Path:
