@@ -72,7 +72,7 @@ def answers(ev: Evaluation, record, audio_available: Iterable[str]) -> tuple[Ans
     out = []
     for t in ev.turns:
         turn = by_id.get(t.question_id)
-        lines = _lines(turn.transcript) if turn is not None and turn.transcript is not None and t.answered else ()
+        lines = transcript_lines(turn.transcript) if turn is not None and turn.transcript is not None and t.answered else ()
         quotes = tuple(PlacedQuote(q, t.question_id, "", quote_time(t.transcript, q, lines)) for q in t.quotes)
         out.append(Answer(turn=t, lines=lines, quotes=quotes, has_audio=t.question_id in available,
                           missing_reason="" if t.answered else no_answer_reason(t).capitalize() + "."))
@@ -120,7 +120,7 @@ def _word_time(line: Line, transcript: str, line_at: int, quote_at: int) -> floa
     return line.start_s
 
 
-def _lines(transcript) -> tuple[Line, ...]:
+def transcript_lines(transcript) -> tuple[Line, ...]:
     lines = []
     for segment in transcript.segments:
         text = str(getattr(segment, "text", "")).strip()
