@@ -120,7 +120,7 @@ def render_audit_html(audit: Audit) -> str:
     """A whole page: the PDF summary's source."""
     role = f": {escape(audit.metadata.role)}" if audit.metadata.role else ""
     return ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Bias audit</title>"
-            f"<style>{CSS}{AUDIT_CSS}</style></head><body><main><h1>Bias audit{role}</h1>"
+            f"<style>{CSS}{AUDIT_CSS}</style></head><body><main><h1>Bias audit summary{role}</h1>"
             f"{render_audit_section(audit)}</main></body></html>\n")
 
 

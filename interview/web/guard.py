@@ -6,7 +6,9 @@
 - Without a token (loopback only) the Host header must name a loopback address, so a web page on another
   site cannot reach the workspace through DNS rebinding.
 - Every response carries a Content-Security-Policy that allows scripts, styles and media only from the
-  workspace itself (no inline scripts), and denies framing, sniffing and referrers; pages are not cached.
+  workspace itself (no inline scripts, no eval) and denies framing and sniffing; pages are not cached.
+  Referrers never leave the workspace: "same-origin", because under "no-referrer" a browser sends
+  `Origin: null` on the workspace's own form POSTs.
 - POSTs must carry the page's CSRF token and, when the browser names an Origin (or Referer), come from
   the workspace's own origin.
 """
@@ -22,7 +24,7 @@ TOKEN_COOKIE = "vivavoce_token"
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 HEADERS = ((b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
-           (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"),
+           (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY"),
            (b"cache-control", b"no-store"))
 LOOPBACK_NAMES = {"localhost", "localhost.", "127.0.0.1", "::1"}
 

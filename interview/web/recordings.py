@@ -3,7 +3,9 @@
 The allowed roots of a session are ROOT itself and the recorded source folder its journal header names
 (`meta.source`: a replay journals the folder it replayed, e.g. examples/ml-engineer, which usually lies
 outside ROOT). A relative source is taken relative to the session folder, then to the folder the server
-was started in (where `interview replay` was run). A recording is served when
+was started in (where `interview replay` was run), and else stands for the folder of that name that holds
+the recording (the recording's real path must end in `<source>/<file>` or deeper under it). A recording
+is served when
 - a turn with that question id names it (`audio_path`; a relative path is relative to the session folder),
 - its real path (symlinks resolved) is a regular file inside one of the allowed roots, and
 - it has an audio suffix (.wav, .flac, .ogg, .mp3).
@@ -51,6 +53,21 @@ def answer_recording(root: Path, folder: Path, record, question_id: str, cwd: Pa
         return None
     if real.suffix.lower() not in AUDIO_TYPES or not real.is_file():
         return None
-    if not any(real.is_relative_to(allowed) for allowed in allowed_roots(root, folder, record.meta, cwd)):
+    roots = allowed_roots(root, folder, record.meta, cwd) + _named_source_above(real, record.meta)
+    if not any(real.is_relative_to(allowed) for allowed in roots):
         return None
     return real
+
+
+def _named_source_above(real: Path, meta: dict[str, Any]) -> tuple[Path, ...]:
+    """The ancestor of `real` whose trailing folder names are the relative source, e.g. .../examples/ml-engineer."""
+    source = meta.get("source")
+    if not isinstance(source, str) or not source.strip() or Path(source).is_absolute():
+        return ()
+    parts = Path(source).parts
+    if not parts or any(part in ("..", ".") for part in parts):
+        return ()
+    for ancestor in real.parents:
+        if ancestor.parts[-len(parts):] == parts:
+            return (ancestor,)
+    return ()

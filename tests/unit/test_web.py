@@ -316,8 +316,19 @@ def test_a_relative_replay_source_is_found_from_the_folder_the_server_started_in
                     recordings=False)
     served = TestClient(create_app(open_workspace(tmp_path / "out", cwd=tmp_path)), base_url=BASE)
     assert served.get("/sessions/demo/audio/Q1").status_code == 200
+    # started elsewhere, the recording still lies in a folder that ends in the journaled name
     elsewhere = TestClient(create_app(open_workspace(tmp_path / "out", cwd=tmp_path / "out")), base_url=BASE)
-    assert elsewhere.get("/sessions/demo/audio/Q1").status_code == 404
+    assert elsewhere.get("/sessions/demo/audio/Q1").status_code == 200
+    # a recording in a folder of another name is not the journaled source
+    moved = tmp_path / "other" / "place"
+    moved.mkdir(parents=True)
+    write_tone(moved / "Q1.wav", 1.0)
+    turn = dataclasses_replace_audio(record.turns[0], tmp_path)
+    import dataclasses
+    turn = dataclasses.replace(turn, audio_path=str(moved / "Q1.wav"))
+    write_candidate(tmp_path / "out" / "demo", record.__class__(**{**record.__dict__, "turns": (turn,)}),
+                    recordings=False)
+    assert served.get("/sessions/demo/audio/Q1").status_code == 404
 
 
 def dataclasses_replace_audio(turn, base: Path):
