@@ -92,7 +92,7 @@ def placed_strengths(ev: Evaluation, answers_: tuple[Answer, ...]) -> tuple[Plac
 
 
 def quote_time(transcript: str, quote: str, lines: tuple[Line, ...]) -> float | None:
-    """Where a verbatim quote starts in the recording: the word (or else the line) at its position."""
+    """Where a verbatim quote starts in the recording: its first word's time, else estimated within its line."""
     at = transcript.find(quote)
     if at < 0 or not lines:
         return None
@@ -117,7 +117,9 @@ def _word_time(line: Line, transcript: str, line_at: int, quote_at: int) -> floa
         if found + len(word.text.strip()) > quote_at:
             return word.start_s
         cursor = found + len(word.text.strip())
-    return line.start_s
+    # no word timings: place the quote by its share of the line's characters (speech runs at a steady pace)
+    share = (quote_at - line_at) / max(1, len(line.text))
+    return round(line.start_s + share * max(0.0, line.end_s - line.start_s), 2)
 
 
 def transcript_lines(transcript) -> tuple[Line, ...]:
