@@ -16,7 +16,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from interview.assembly import replay_parts  # noqa: E402
+from interview.session_parts import replay_parts  # noqa: E402
 from interview.replay import find_recording, open_replay_folder, replay  # noqa: E402
 from nlp.emotion_local import EmotionOptions  # noqa: E402
 from reports import write_reports  # noqa: E402

@@ -10,7 +10,7 @@ from typing import Any
 
 from interview.plan import Plan, Question
 from nlp.assessment import Assessment
-from nlp.emotion import EmotionScores, EmotionWindow
+from nlp.emotion import EmotionLevels, EmotionScores, EmotionWindow
 from voice.transcript import Segment, Transcript
 
 # Flags a turn can carry; reports explain each.
@@ -114,20 +114,23 @@ def _transcript_from_dict(d: dict[str, Any] | None) -> Transcript | None:
 def emotion_to_dict(e: EmotionScores | None) -> dict[str, Any] | None:
     if e is None:
         return None
-    out: dict[str, Any] = e.as_dict()
+    out: dict[str, Any] = e.levels.as_dict()
     out["evidence"] = list(e.evidence)
-    out["windows"] = [{k: round(v, 3) if isinstance(v, float) else v for k, v in asdict(w).items()}
+    out["windows"] = [{"start_s": _rounded(w.start_s), "end_s": _rounded(w.end_s), **w.levels.as_dict()}
                       for w in e.windows]
     return out
+
+
+def _rounded(value: Any) -> Any:
+    return round(value, 3) if isinstance(value, float) else value
 
 
 def emotion_from_dict(d: dict[str, Any] | None) -> EmotionScores | None:
     if d is None:
         return None
-    return EmotionScores(concentration=d["concentration"], enthusiasm=d["enthusiasm"],
-                         interest=d["interest"], confidence=d["confidence"],
-                         evidence=tuple(d.get("evidence", ())),
-                         windows=tuple(EmotionWindow(**w) for w in d.get("windows", ())))
+    return EmotionScores(EmotionLevels.from_dict(d), evidence=tuple(d.get("evidence", ())),
+                         windows=tuple(EmotionWindow(w["start_s"], w["end_s"], EmotionLevels.from_dict(w))
+                                       for w in d.get("windows", ())))
 
 
 def _assessment_from_dict(d: dict[str, Any] | None) -> Assessment | None:

@@ -7,7 +7,6 @@ sentences or short windows, never whole long answers.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from pathlib import Path
 from typing import Protocol, Sequence
@@ -54,11 +53,12 @@ class MiniLMEmbedder:
             raise MissingDependency("transformers") from e
         hf_logging.disable_progress_bar()
         location = str(packaged_model_dir()) if self.model_name == DEFAULT_EMBEDDER else self.model_name
-        if location != self.model_name or Path(location).exists():
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        # a model folder on disk needs no hub; said per call, since a library must not set the process's
+        # environment (the `interview` command sets HF_HUB_OFFLINE for the whole process)
+        local = location != self.model_name or Path(location).exists()
         try:
-            self._tokenizer = AutoTokenizer.from_pretrained(location)
-            self._model = AutoModel.from_pretrained(location).eval()
+            self._tokenizer = AutoTokenizer.from_pretrained(location, local_files_only=local)
+            self._model = AutoModel.from_pretrained(location, local_files_only=local).eval()
         except Exception as e:
             raise ModelError(f"embedding model {self.model_name}: cannot load ({str(e).splitlines()[0][:160]})",
                              "use a sentence-transformers model folder") from None

@@ -149,7 +149,7 @@ def _emotion(ev: Evaluation) -> str:
         return f'<section id="emotion"><h2>Emotion timeline</h2>{note}<p>Emotion tracking was off for this session.</p></section>'
     head = "".join(f'<th><span class="swatch" style="background:{c}"></span>{d}</th>' for d, c in COLOURS.items())
     rows = "".join(f"<tr><td>{e(t.question_id)}</td>"
-                   + "".join(f"<td>{getattr(t.emotion, d):.2f}</td>" for d in COLOURS) + "</tr>"
+                   + "".join(f"<td>{getattr(t.emotion.levels, d):.2f}</td>" for d in COLOURS) + "</tr>"
                    for t in ev.turns if t.emotion is not None)
     if ev.emotion_averages is not None:
         rows += "<tr class=\"avg\"><td>Average</td>" + "".join(

@@ -1,30 +1,46 @@
-"""Fakes for the seams: each is a script of answers plus a history of calls."""
+"""Fakes for the session's seams (Clock, AnswerSource, Transcriber, Scorer, TextEmbedder) and test audio.
+
+Each fake is a script of answers plus a history of calls. The other seam families have their own
+module: tests/fakes_llm.py (chat), fakes_live.py (microphone, detector, speaker), fakes_devices.py
+(sounddevice streams, device lists), fakes_keys.py (key presses), fakes_emotion.py (turns for the
+emotion classifier), fakes_reports.py (session records).
+"""
 from __future__ import annotations
 
+import hashlib
 from typing import Sequence
 
 import numpy as np
 
-from interview.plan import Question
+from interview.plan import Plan, Question
 from interview.session import Capture
+from nlp.assessment import Assessment
 from voice.audio import AudioChunk, Utterance
 from voice.transcript import Segment, Transcript
 
 
 class FakeClock:
+    """Time moves only when someone sleeps; `sleeps` keeps each requested wait."""
+
     def __init__(self, start_s: float = 0.0):
         self.t = start_s
+        self.sleeps: list[float] = []
 
     def now_s(self) -> float:
         return self.t
 
     def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
         self.t += max(0.0, seconds)
 
 
-def tone(seconds: float, level: float = 0.3) -> AudioChunk:
-    t = np.arange(int(seconds * 16000)) / 16000
-    return AudioChunk((level * np.sin(2 * np.pi * 220 * t)).astype(np.float32))
+def tone(freq_hz: float | np.ndarray, seconds: float, amplitude: float = 0.3, rate: int = 16000) -> np.ndarray:
+    """A harmonic-rich voiced-like tone; `freq_hz` may be a per-sample contour."""
+    n = int(seconds * rate)
+    f = np.broadcast_to(np.asarray(freq_hz, dtype=np.float64), (n,))
+    phase = 2 * np.pi * np.cumsum(f) / rate
+    wave = sum(np.sin(k * phase) / k for k in range(1, 6))
+    return (amplitude * wave / 2.0).astype(np.float32)
 
 
 class ScriptedAnswers:
@@ -43,7 +59,7 @@ class ScriptedAnswers:
             return Capture(utterance=None, flags=("not_answered",))
         if isinstance(words, Exception):
             return Capture(utterance=None, audio_path=f"{question.id}.wav", flags=("audio_error",), problem=str(words))
-        audio = tone(self.seconds) if words else AudioChunk(np.zeros(16000 * 3, np.float32))
+        audio = AudioChunk(tone(220.0, self.seconds)) if words else AudioChunk(np.zeros(16000 * 3, np.float32))
         return Capture(utterance=Utterance(audio=audio, start_s=0.0, end_s=audio.duration_s,
                                            speech_spans_s=((0.0, audio.duration_s),) if words else ()),
                        audio_path=f"{question.id}.wav")
@@ -65,16 +81,33 @@ class FakeTranscriber:
                           speech_s=audio.audio.duration_s)
 
 
-class FakeEmbedder:
-    """Bag-of-words vectors: similar wording -> similar vectors, no model needed."""
+class FakeScorer:
+    """Scores every answer the same; remembers what it was asked."""
 
-    def __init__(self, dims: int = 256):
-        self.dims = dims
+    def __init__(self, score: int = 3, relevance: int = 60, flags: tuple[str, ...] = ()):
+        self.score, self.relevance, self.flags = score, relevance, flags
+        self.calls: list[tuple[str, str]] = []
+
+    def assess(self, question: Question, transcript: Transcript, plan: Plan) -> Assessment:
+        self.calls.append((question.id, transcript.text))
+        return Assessment(relevance=self.relevance, score=self.score, quality=(self.score - 1) / 4,
+                          justification="offline: fixed", flags=self.flags, source="offline")
+
+
+class FakeEmbedder:
+    """Hashed bag of words, unit length: similar wording gives similar vectors, no model needed.
+
+    md5, not hash(): Python salts hash() per process, and a fake must give the same vectors in every run.
+    """
+
+    def __init__(self, size: int = 384):
+        self.size, self.calls = size, []
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dims), np.float32)
+        self.calls.append(list(texts))
+        out = np.zeros((len(texts), self.size), np.float32)
         for i, text in enumerate(texts):
             for word in text.lower().split():
-                out[i, hash(word.strip(".,?!")) % self.dims] += 1.0
+                out[i, int(hashlib.md5(word.strip(".,?!").encode()).hexdigest(), 16) % self.size] += 1.0
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-9)

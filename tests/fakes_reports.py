@@ -4,7 +4,7 @@ from __future__ import annotations
 from interview.plan import Plan, Question
 from interview.records import SessionRecord, Turn
 from nlp.assessment import Assessment
-from nlp.emotion import EmotionScores, EmotionWindow
+from nlp.emotion import EmotionLevels, EmotionScores, EmotionWindow
 from voice.transcript import Segment, Transcript
 
 JD = ("We need a Machine Learning Engineer with Python, PyTorch, Docker and AWS SageMaker experience, "
@@ -30,10 +30,10 @@ def assessment(relevance: int, score: int, quality: float, **more) -> Assessment
 
 def emotion(c: float, e: float, i: float, conf: float, windows: int = 0, seconds: float = 30.0) -> EmotionScores:
     step = seconds / windows if windows else 0
-    wins = tuple(EmotionWindow(k * step, (k + 1) * step, c, min(1.0, e + 0.05 * k), i, max(0.0, conf - 0.05 * k))
+    wins = tuple(EmotionWindow(k * step, (k + 1) * step,
+                               EmotionLevels(c, min(1.0, e + 0.05 * k), i, max(0.0, conf - 0.05 * k)))
                  for k in range(windows))
-    return EmotionScores(concentration=c, enthusiasm=e, interest=i, confidence=conf,
-                         evidence=("steady pace",), windows=wins)
+    return EmotionScores(EmotionLevels(c, e, i, conf), evidence=("steady pace",), windows=wins)
 
 
 def turn(q: Question, text: str | None, a: Assessment | None, *, flags: tuple[str, ...] = (),

@@ -79,6 +79,18 @@ def llm_options(args: argparse.Namespace, config: dict[str, Any]):
     return options
 
 
+def report_formats(args: argparse.Namespace, config: dict[str, Any]) -> tuple[str, ...]:
+    """--format, else the config file's [report] formats, else md,html,json; a bad name is one error naming it."""
+    from reports import DEFAULT_FORMATS, parse_formats
+    from voice.errors import VivavoceError
+
+    text = args.format or ",".join(config.get("report", {}).get("formats", DEFAULT_FORMATS))
+    try:
+        return parse_formats(text)
+    except VivavoceError as e:
+        raise VivavoceError(f"--format {text}: {e.message}", e.hint) from None
+
+
 def max_followups(args: argparse.Namespace, config: dict[str, Any]) -> int:
     from voice.errors import VivavoceError
 
