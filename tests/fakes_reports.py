@@ -95,12 +95,12 @@ def write_session(folder, record: SessionRecord):
 
 
 def write_tone(path, seconds: float, hz: float = 440.0):
-    """A quiet sine tone as a 16 kHz WAV: a recording a player can play and seek, no speech needed."""
-    import numpy as np
+    """A quiet tone as a 16 kHz WAV: a recording a player can play and seek, no speech needed."""
     import soundfile as sf
 
-    t = np.arange(int(16000 * seconds)) / 16000
-    sf.write(path, (0.05 * np.sin(2 * np.pi * hz * t)).astype("float32"), 16000, subtype="PCM_16")
+    from tests.fakes import tone
+
+    sf.write(path, tone(hz, seconds, amplitude=0.05), 16000, subtype="PCM_16")
     return path
 
 
