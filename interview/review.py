@@ -1,7 +1,8 @@
-"""A person's hiring decision on a session: appended to its journal, its reports rendered again.
+"""A person's hiring decision on a session, appended to its journal.
 
-`interview review` and the workspace's review form both go through `record_review`, so a decision is
-journaled the same way whichever front end took it. Nothing the system recorded is rewritten.
+`interview review` and the workspace's review form both go through `checked_review` and `record_review`
+(then `reports.rewrite_reports`), so a decision is journaled the same way whichever front end took it.
+Nothing the system recorded is rewritten.
 """
 from __future__ import annotations
 
@@ -37,13 +38,9 @@ def checked_review(reviewer: str, decision: str, note: str) -> Review:
     return Review(reviewer=reviewer, decision=decision, note=note)
 
 
-def record_review(folder: str | Path, review: Review, at: str) -> dict[str, Path]:
-    """Append the review to FOLDER's journal, then re-render the report files already there.
-
-    Returns the report files written (empty when the folder has none yet).
-    """
+def record_review(folder: str | Path, review: Review, at: str) -> None:
+    """Append the review to FOLDER's journal (fsynced, like every journal line)."""
     from interview.journal import JOURNAL_NAME, Journal, read_journal
-    from reports.write import FORMATS, write_reports
 
     folder = Path(folder)
     if not (folder / JOURNAL_NAME).is_file():
@@ -52,7 +49,3 @@ def record_review(folder: str | Path, review: Review, at: str) -> dict[str, Path
     read_journal(folder)  # a journal without a header is refused before anything is appended
     with Journal(folder / JOURNAL_NAME) as journal:
         journal.append_event("review", reviewer=review.reviewer, decision=review.decision, note=review.note, at=at)
-    present = tuple(f for f in FORMATS if (folder / f"report.{f}").is_file())
-    if not present:
-        return {}
-    return write_reports(read_journal(folder).record(), folder, present)

@@ -50,6 +50,20 @@ def write_reports(record: SessionRecord, out_dir: str | Path,
     return written
 
 
+def rewrite_reports(folder: str | Path) -> dict[str, Path]:
+    """Render again, from FOLDER's journal, the report files already in FOLDER (e.g. after a review).
+
+    Returns the files written; empty when the folder holds no report yet.
+    """
+    from interview.journal import read_journal
+
+    folder = Path(folder)
+    present = tuple(f for f in FORMATS if (folder / f"report.{f}").is_file())
+    if not present:
+        return {}
+    return write_reports(read_journal(folder).record(), folder, present)
+
+
 def renderer(fmt: str) -> Callable[[Evaluation], str | bytes]:
     """The function that renders an Evaluation as `fmt` (md, json, html, pdf)."""
     if fmt == "md":

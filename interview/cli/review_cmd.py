@@ -23,10 +23,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from interview.journal import JOURNAL_NAME
     from interview.review import checked_review, record_review
+    from reports import rewrite_reports
     from voice.clock import SystemClock
 
     review = checked_review(args.reviewer, args.decision, args.note)
-    written = record_review(args.folder, review, at=SystemClock.wall_iso())
+    record_review(args.folder, review, at=SystemClock.wall_iso())
+    written = rewrite_reports(args.folder)
     if not args.quiet:
         for kind, path in written.items():
             print(f"{kind}: {path}")

@@ -2,7 +2,8 @@
 
 Pages: `/` (candidates by role), `/sessions/<id>` (one report, with players), `/cohort` (decision and
 bias audit). Data: `/api/sessions`, `/api/cohort`. Files: answer recordings, report downloads, the audit
-as CSV and PDF. Only `POST /sessions/<id>/review` writes, through `interview.review.record_review`.
+as CSV and PDF. Only `POST /sessions/<id>/review` writes, through `interview.review.record_review` and
+`reports.rewrite_reports`, as `interview review` does.
 """
 from __future__ import annotations
 
@@ -123,7 +124,7 @@ class _Pages:
                           downloads=tuple(DOWNLOADS), error=error)
 
     async def review(self, request: Request) -> Response:
-        from interview.review import checked_review, record_review
+        from interview.review import checked_review
         from voice.clock import SystemClock
 
         summary = self.ws.index.summary(request.path_params["sid"])
@@ -142,7 +143,7 @@ class _Pages:
         except VivavoceError as e:
             message = e.one_line().replace("--", "")
             return await run_in_threadpool(self.session, request, message, 400)
-        await run_in_threadpool(record_review, summary.folder, review, SystemClock.wall_iso())
+        await run_in_threadpool(_record_and_rewrite, summary.folder, review, SystemClock.wall_iso())
         return RedirectResponse(f"/sessions/{summary.id}#review", status_code=303)
 
     def cohort(self, request: Request) -> Response:
@@ -278,6 +279,15 @@ class _Pages:
             raise HTTPException(503, e.one_line()) from None
         return Response(body, media_type="application/pdf",
                         headers={"content-disposition": f'attachment; filename="{filename}"'})
+
+
+def _record_and_rewrite(folder: Path, review, at: str) -> None:
+    """What `interview review` does: journal the decision, then render the reports already there again."""
+    from interview.review import record_review
+    from reports import rewrite_reports
+
+    record_review(folder, review, at)
+    rewrite_reports(folder)
 
 
 def _filtered(summaries: list[SessionSummary], role: str, status: str) -> list[SessionSummary]:
