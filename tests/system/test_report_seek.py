@@ -6,12 +6,10 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from reports import write_reports
-from tests.conftest import write_wav
-from tests.fakes_reports import sample_record, spoken
+from tests.fakes_reports import sample_record, spoken, write_tone
 
 CHROMIUM = Path("/usr/bin/chromium")
 ANSWER = ("At Nokia I deployed an XGBoost model with FastAPI and Docker on AWS SageMaker. "
@@ -28,7 +26,7 @@ def page(tmp_path_factory):
         pytest.fail("chromium is not installed: apt-get install chromium (make system installs it)")
     tmp = tmp_path_factory.mktemp("seek")
     (tmp / "answers").mkdir()
-    recording = write_wav(tmp / "answers" / "ML_Q1.wav", (0.05 * np.sin(np.arange(30 * 16000) * 0.05)).astype(np.float32))
+    recording = write_tone(tmp / "answers" / "ML_Q1.wav", 30.0)
     record = sample_record()
     first = dataclasses.replace(record.turns[0], audio_path=str(recording),
                                 transcript=spoken(ANSWER, unsure=("Nokia", "SageMaker")))
