@@ -1,12 +1,12 @@
-"""Test doubles for the live mode: a scripted microphone and detector, a recording speaker, a
-small real transcriber (used until voice/stt.py's WhisperTranscriber is available) and a fixed scorer."""
+"""Test doubles for the live mode: a scripted microphone and detector, a recording (or playing) speaker,
+a transcriber that reports how much loud audio it was given, a scripted turn model, and `live_session`,
+the devices, models and options `run_live` runs on (the scorer is tests.fakes.FakeScorer)."""
 from __future__ import annotations
 
 from typing import Sequence
 
 import numpy as np
 
-from nlp.assessment import Assessment
 from voice.audio import SAMPLE_RATE_HZ, AudioChunk, Utterance
 from voice.transcript import Segment, Transcript
 
@@ -94,11 +94,6 @@ class RecordingSpeaker:
         """Nothing to release."""
 
 
-class FixedScorer:
-    def assess(self, question, transcript, plan) -> Assessment:
-        return Assessment(relevance=50, score=3, quality=0.5, justification=f"{transcript.word_count} words")
-
-
 class ScriptedTurnModel:
     """Stands in for Smart Turn: `probability(call number)` answers each question; remembers the calls."""
 
@@ -184,6 +179,7 @@ def live_session(mic: FakeLiveMic, transcriber=None, speaker=None, **options):
     from interview.live import LiveDevices, LiveModels, LiveOptions
     from interview.live.listen import ListenOptions
     from nlp.emotion import NoEmotion
+    from tests.fakes import FakeScorer
     from voice.endpoint import EndpointOptions
 
     endpoint = EndpointOptions(turn_detector="silence", end_silence_ms=1000, short_answer_silence_ms=1000,
@@ -192,5 +188,5 @@ def live_session(mic: FakeLiveMic, transcriber=None, speaker=None, **options):
     transcriber = transcriber or CountingTranscriber()
     devices = LiveDevices(mic=mic, speaker=speaker or RecordingSpeaker())
     models = LiveModels(transcriber=transcriber, detector=LoudnessDetector(), turn_model=None,
-                        scorer=FixedScorer(), emotion=NoEmotion())
+                        scorer=FakeScorer(), emotion=NoEmotion())
     return devices, models, replace(LiveOptions(listen=listen, max_followups=0, consent_given=True), **options)

@@ -13,7 +13,8 @@ from interview.cli.live_view import TerminalView
 from interview.journal import Journal
 from interview.live import run_live
 from interview.plan import load_plan
-from tests.fakes_live import FakeLiveMic, FixedScorer, live_session
+from tests.fakes import FakeScorer
+from tests.fakes_live import FakeLiveMic, live_session
 
 ANSWER = ((0.5, False), (2.0, True), (1.5, False))
 
@@ -22,7 +23,7 @@ def die() -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-class DyingScorer(FixedScorer):
+class DyingScorer(FakeScorer):
     """Killed while the first answer is scored: after its WAV and answer_recorded line, before its turn line."""
 
     def assess(self, question, transcript, plan):

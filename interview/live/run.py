@@ -259,7 +259,7 @@ def _copy_plan(plan: Plan, session_dir: Path) -> None:
 
 def _parts(plan: Plan, options: LiveOptions, models: LiveModels, answers, transcriber, announcer, journal,
            view: LiveView) -> SessionParts:
-    from interview.assembly import build_judging
+    from interview.session_parts import build_judging
     from nlp.emotion_local import build_emotion_classifier
 
     judging = build_judging(options.llm, notify=view.line, record=journal.append_event,

@@ -12,8 +12,8 @@ from interview.live.listen import ListenOptions, Listener
 from interview.live.pieces import RememberingTranscriber
 from interview.plan import Plan, Question
 from interview.session import SessionParts, run_session
-from tests.fakes_live import (CountingTranscriber, FixedScorer, LoudnessDetector, PlayingSpeaker, RecordingSpeaker,
-                              ScriptedMic)
+from tests.fakes import FakeScorer
+from tests.fakes_live import CountingTranscriber, LoudnessDetector, PlayingSpeaker, RecordingSpeaker, ScriptedMic
 from voice.audio import decode_file
 from voice.endpoint import EndpointOptions
 
@@ -170,7 +170,7 @@ def test_session_folder_is_a_replay_folder(tmp_path):
     answers, _, remembering = live(tmp_path, mic, transcriber)
     with Journal(tmp_path / "journal.jsonl") as journal:
         journal.write_header(PLAN, {"mode": "live"})
-        record = run_session(PLAN, SessionParts(answers=answers, transcriber=remembering, scorer=FixedScorer()),
+        record = run_session(PLAN, SessionParts(answers=answers, transcriber=remembering, scorer=FakeScorer()),
                              journal)
     assert [t.question.id for t in record.turns] == ["q1", "q2"]
     # the loop used the transcripts made while listening: no second transcription
@@ -208,7 +208,7 @@ def early_session(tmp_path, timeline, text_for, speaker, max_followups=1):
     interviewer = OfflineInterviewer(FollowupOptions(max_followups_per_question=max_followups))
     with Journal(tmp_path / "journal.jsonl") as journal:
         journal.write_header(PLAN, {"mode": "live"})
-        record = run_session(PLAN, SessionParts(answers=answers, transcriber=remembering, scorer=FixedScorer(),
+        record = run_session(PLAN, SessionParts(answers=answers, transcriber=remembering, scorer=FakeScorer(),
                                                 interviewer=interviewer, announcer=answers), journal)
     answers.close()
     return record
