@@ -6,6 +6,7 @@ the pieces done by the end of the answer to choose the next question, and the wh
 from __future__ import annotations
 
 from concurrent.futures import Future
+from dataclasses import replace
 from typing import Callable, Sequence
 
 import numpy as np
@@ -92,13 +93,18 @@ def merge_pieces(pieces: Sequence[Piece], answer_start_s: float) -> Transcript:
     language = "en"
     for start_s, _end_s, t in pieces:
         offset = start_s - answer_start_s
-        segments += [Segment(s.start_s + offset, s.end_s + offset, s.text, s.avg_logprob, s.no_speech_prob)
-                     for s in t.segments]
+        segments += [_shifted(s, offset) for s in t.segments]
         if t.text.strip():
             texts.append(t.text.strip())
         speech_s += t.speech_s
         language = t.language or language
     return Transcript(text=" ".join(texts), segments=tuple(segments), language=language, speech_s=speech_s)
+
+
+def _shifted(segment: Segment, offset_s: float) -> Segment:
+    """The segment (and its words) moved by `offset_s`, everything else as whisper gave it."""
+    words = tuple(replace(w, start_s=w.start_s + offset_s, end_s=w.end_s + offset_s) for w in segment.words)
+    return replace(segment, start_s=segment.start_s + offset_s, end_s=segment.end_s + offset_s, words=words)
 
 
 class RememberingTranscriber:

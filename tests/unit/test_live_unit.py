@@ -337,3 +337,16 @@ def test_no_barge_in_is_heard_before_the_echo_canceller_has_settled(tmp_path):
     answers.capture(PLAN.questions[0])
     answers.close()
     assert speaker.interrupted_at_s == []
+
+
+def test_pieces_join_into_one_transcript_with_words_on_the_answers_timeline():
+    from interview.live.pieces import merge_pieces
+    from voice.transcript import Segment, Transcript, Word
+
+    first = Transcript("I built it.", (Segment(0.1, 1.0, "I built it.", words=(Word("built", 0.3, 0.6, 0.9),)),))
+    second = Transcript("In Python.", (Segment(0.0, 0.8, "In Python.", uncertain=True,
+                                               words=(Word("Python", 0.2, 0.7, 0.4),)),))
+    merged = merge_pieces([(10.0, 11.5, first), (11.5, 12.5, second)], answer_start_s=10.0)
+    assert merged.text == "I built it. In Python."
+    assert [(w.text, w.start_s) for w in merged.words] == [("built", 0.3), ("Python", 1.7)]
+    assert merged.segments[1].start_s == 1.5 and merged.uncertain
