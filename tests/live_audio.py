@@ -107,6 +107,10 @@ class Monitor:
                     if nxt is None and len(loud) - 1 - end >= gap or nxt is not None and nxt - end > gap:
                         return after + first * block, after + (end + 1) * block
             if not alive():
+                if len(idx):    # its last words: the process says nothing more, so no silence need follow
+                    time.sleep(0.3)
+                    loud = np.flatnonzero(self.loud_blocks(after, block))
+                    return after + int(loud[0]) * block, after + (int(loud[-1]) + 1) * block
                 raise RuntimeError("the interview process ended while waiting for speech")
             time.sleep(0.05)
         raise TimeoutError(f"no utterance after sample {after} within {timeout_s} s")
