@@ -40,6 +40,9 @@ SETTLED_DB = 15.0
 SETTLED_FRAMES = 50
 # with the interviewer speaking and no echo found in this many half-second measurements, there is none
 ECHO_FREE_CHECKS = 6
+# an echo path is found where the microphone's last 2 s correlate this well with what was played (a real
+# echo on the loopback: 0.8-0.9; the candidate talking over the interviewer without echo: up to 0.2)
+ECHO_CORRELATION = 0.3
 # the reference is "speaking" above this level; its echo can last this long after it (room, buffers)
 FAR_LOUD = 0.003
 ECHO_TAIL_FRAMES = 40
@@ -195,7 +198,7 @@ class WebRtcEchoCanceller:
             correlation = np.fft.irfft(spectrum, size)[:2 * self.search + 1]
             best = int(np.argmax(np.abs(correlation)))
             strength = np.abs(correlation[best]) / (np.linalg.norm(far) * np.linalg.norm(self._history) + 1e-9)
-        if strength < 0.1:
+        if strength < ECHO_CORRELATION:
             # nothing of the interviewer reaches the microphone, or only faintly (headphones); or the
             # candidate is speaking over it. Seconds of that before any echo was found: there is none
             self._echo_free_checks += 1
