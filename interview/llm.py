@@ -19,6 +19,7 @@ import ipaddress
 import logging
 import os
 import random
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Protocol, Sequence
 from urllib.parse import urlsplit, urlunsplit
@@ -211,7 +212,11 @@ class OpenAIChat:
         kwargs: dict[str, Any] = dict(model=o.model, messages=[dict(m) for m in messages],
                                       temperature=o.temperature, seed=o.seed, max_tokens=o.max_tokens)
         if schema is not None and self._json_mode:
-            kwargs["response_format"] = {"type": "json_object"}
+            # the server's JSON mode, guided by the schema: OpenAI, vLLM, llama.cpp, Ollama and LM Studio
+            # constrain decoding to it, so even a small local model returns the object asked for
+            kwargs["response_format"] = {"type": "json_schema", "json_schema": {
+                "name": re.sub(r"[^A-Za-z0-9_-]", "_", str(schema.get("title") or "reply"))[:64],
+                "schema": schema, "strict": False}}
         try:
             reply = client.chat.completions.create(**kwargs)
         except openai.BadRequestError as e:
