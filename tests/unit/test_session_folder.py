@@ -102,3 +102,9 @@ def test_out_naming_an_existing_file_is_one_clean_error(tmp_path, capsys, argv):
     err = capsys.readouterr().err
     assert err == f"error: {file}: exists and is not a folder (give {argv[-2]} a folder (new or existing))\n"
     assert file.read_text() == "not a folder"
+
+
+def test_plan_out_naming_an_existing_folder_is_one_clean_error(tmp_path, capsys):
+    (tmp_path / "jd.md").write_text("We need Python.")
+    assert main(["plan", "--jd", str(tmp_path / "jd.md"), "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"error: {tmp_path}: is a folder (give --out a file, e.g. {tmp_path / 'plan.yaml'})\n"
