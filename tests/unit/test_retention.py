@@ -36,7 +36,8 @@ def test_relative_journal_paths_are_the_session_folders_not_the_current_folders(
     elsewhere.mkdir()
     (elsewhere / "Q1.wav").write_bytes(b"RIFF someone else's recording")
     monkeypatch.chdir(elsewhere)
-    assert main(["-q", "delete", str(folder)]) == 0
+    # even with sources included: the journal's Q1.wav is the one in the session folder
+    assert main(["-q", "delete", str(folder), "--include-sources", "--yes"]) == 0
     assert (elsewhere / "Q1.wav").read_bytes() == b"RIFF someone else's recording"
     assert sorted(p.name for p in folder.iterdir()) == ["deletion.json"]
 
