@@ -41,17 +41,15 @@ def test_a_moved_live_session_folder_replays_to_the_live_scores(tmp_path):
          "--tts", "espeak", "--max-followups", "0"],
         cwd=tmp_path, env={**os.environ, **env, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    candidate = Candidate(speaker, process, env)
     try:
-        candidate = Candidate(speaker, process, env)
-        candidate.wait_for_interviewer()          # greeting and question 1
-        candidate.say(answers["a1"])
-        candidate.wait_for_interviewer()          # question 2
-        candidate.say(answers["a2"])
+        for answer in answers.values():           # after the greeting and question 1, then after question 2
+            candidate.wait_for_interviewer()
+            candidate.say(answer)
         out = finish(process)
     finally:
         speaker.stop()
-        if process.poll() is None:
-            process.kill()
+        process.kill() if process.poll() is None else None
     assert process.returncode == 0, out
     session = tmp_path / "s1"
     live = json.loads((session / "report.json").read_text())
