@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
 from interview.interviewer import Interviewer
 from interview.journal import JOURNAL_NAME, Journal, keep_aside, read_journal
-from interview.plan import Plan, Question, load_plan
+from interview.plan import MAX_PLAN_BYTES, Plan, Question, load_plan
 from interview.records import SessionRecord, Turn
 from interview.session import Capture, SessionParts, run_session
 from interview.session_folder import PLAN_NAME, journaled_path, output_folder, resolve_journaled
@@ -38,6 +39,20 @@ def find_recording(folder: Path, question_id: str) -> Path | None:
     return None
 
 
+class RecordingTimeline:
+    """The replay's clock: time on the recordings laid end to end, not processing time, so a turn's start and
+    end (and every timeline in the report) are the same however fast the machine replays them."""
+
+    def __init__(self, start_s: float = 0.0):
+        self._at_s = start_s
+
+    def now_s(self) -> float:
+        return self._at_s
+
+    def sleep(self, seconds: float) -> None:
+        self._at_s += max(0.0, seconds)
+
+
 # a one-way interview answer longer than this is cut (live mode's default cap is 180 s)
 MAX_ANSWER_S = 300.0
 
@@ -50,10 +65,12 @@ class FileAnswers:
     `out` when it lies inside it, else by its absolute path.
     """
 
-    def __init__(self, folder: Path, vad: VadOptions = VadOptions(), *, out: Path | None = None,
-                 recordings: dict[str, Path] | None = None, max_answer_s: float = MAX_ANSWER_S):
+    def __init__(self, folder: Path, vad: VadOptions = VadOptions(), timeline: RecordingTimeline | None = None, *,
+                 out: Path | None = None, recordings: dict[str, Path] | None = None,
+                 max_answer_s: float = MAX_ANSWER_S):
         self.folder = folder
         self.vad = vad
+        self.timeline = timeline or RecordingTimeline()
         self.out = out
         self.recordings = recordings or {}
         self.max_answer_s = max_answer_s
@@ -79,6 +96,7 @@ class FileAnswers:
             audio = AudioChunk(audio.samples[: int(self.max_answer_s * SAMPLE_RATE_HZ)].copy(), SAMPLE_RATE_HZ)
             problem = (f"{path}: answer longer than {self.max_answer_s:g} s; only its first "
                        f"{self.max_answer_s:g} s were analysed (--max-answer-s)")
+        self.timeline.sleep(audio.duration_s)
         # one VAD pass serves both speech-to-text (the gate) and the emotion channel (pauses)
         return Capture(utterance=Utterance(audio=audio, start_s=0.0, end_s=audio.duration_s,
                                            end_reason="max_length" if cut else "end_of_input",
@@ -113,6 +131,7 @@ class ReplayInput:
     asked: tuple[Question, ...]
     # recordings an earlier journal names (a replay output folder), by question id
     recordings: dict[str, Path] = field(default_factory=dict)
+    recorded_at: str | None = None   # when the answers were recorded: the report's date, not the replay's
 
     @property
     def missing(self) -> list[Path]:
@@ -142,12 +161,24 @@ def open_replay_folder(folder: str | os.PathLike, *, plan_path: str | None = Non
     named = tuple(Path(p).resolve() for p in given.values() if p)
     plan = _with_documents(load_plan(plan_file, allow_outside=named), given)
     asked: tuple[Question, ...] = ()
+    recorded_at = None
     if journal.exists():
         try:
-            asked = tuple(t.question for t in read_journal(root).turns)
+            earlier = read_journal(root)
+            asked = tuple(t.question for t in earlier.turns)
+            recorded_at = earlier.header.get("meta", {}).get("started_at")
         except VivavoceError as e:
             log.warning("%s: earlier journal not used (%s)", root, e.one_line())
-    return ReplayInput(folder=root, plan=plan, asked=asked)
+    return ReplayInput(folder=root, plan=plan, asked=asked,
+                       recorded_at=recorded_at or _newest_recording_time(root, plan))
+
+
+def _newest_recording_time(folder: Path, plan: Plan) -> str | None:
+    """A plain folder of recordings has no journal: its newest answer file dates the interview."""
+    times = [path.stat().st_mtime for q in plan.questions if (path := find_recording(folder, q.id))]
+    if not times:
+        return None
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(max(times)))
 
 
 def _earlier_output(root: Path, job_description: str | None, resume: str | None) -> ReplayInput:
@@ -155,7 +186,9 @@ def _earlier_output(root: Path, job_description: str | None, resume: str | None)
     record = read_journal(root).record()
     recordings = {t.question.id: resolve_journaled(t.audio_path, root) for t in record.turns if t.audio_path}
     plan = _with_documents(record.plan, {"job_description": job_description, "resume": resume})
-    return ReplayInput(folder=root, plan=plan, asked=tuple(t.question for t in record.turns), recordings=recordings)
+    meta = record.meta
+    return ReplayInput(folder=root, plan=plan, asked=tuple(t.question for t in record.turns), recordings=recordings,
+                       recorded_at=meta.get("recorded_at") or meta.get("started_at"))
 
 
 def _with_documents(plan: Plan, given: dict[str, str | None]) -> Plan:
@@ -164,8 +197,6 @@ def _with_documents(plan: Plan, given: dict[str, str | None]) -> Plan:
 
 
 def _read_document(path: Path, what: str) -> str:
-    from interview.plan import MAX_PLAN_BYTES
-
     if not path.is_file():
         raise PlanError(f"{path}: no such file", f"the {what.replace('_', ' ')} given on the command line")
     try:
@@ -202,12 +233,14 @@ def replay(source: ReplayInput, out: Path, parts_factory: PartsFactory, *,
     with journal:
         if journal.is_new:
             journal.write_header(source.plan, {"mode": "replay", "source": journaled_path(source.folder, out),
-                                               "max_answer_s": max_answer_s,
-                                               "started_at": SystemClock.wall_iso(), **(meta or {})})
+                                               "max_answer_s": max_answer_s, "started_at": SystemClock.wall_iso(),
+                                               "recorded_at": source.recorded_at, **(meta or {})})
         # a live session's folder replays the questions it actually asked; a plain folder lets the
         # interviewer decide, and follow-ups without a recording become suggestions
         recorded = RecordedQuestions(source.plan, source.asked) if source.asked else None
-        answers = FileAnswers(source.folder, out=out, recordings=source.recordings, max_answer_s=max_answer_s)
+        resumed_at_s = max((t.ended_at_s for t in done), default=0.0)
+        answers = FileAnswers(source.folder, timeline=RecordingTimeline(resumed_at_s), out=out,
+                              recordings=source.recordings, max_answer_s=max_answer_s)
         parts = parts_factory(answers, recorded, journal)
         run_session(source.plan, parts, journal, done=done, on_turn=on_turn, on_problem=on_problem)
     return read_journal(out).record()

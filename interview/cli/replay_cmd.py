@@ -11,7 +11,7 @@ from pathlib import Path
 
 from interview.cli.common import (add_emotion_arguments, add_interviewer_arguments, add_model_arguments, config_for,
                                  emotion_label, emotion_options, llm_options, max_answer_s, max_followups,
-                                 stt_options, warn)
+                                 report_formats, stt_options, warn)
 
 NAME = "replay"
 HELP = "analyse a folder of recorded answers (plan.yaml + <question id>.wav ...) and write reports"
@@ -73,11 +73,11 @@ def _run_one(args: argparse.Namespace, folder: str) -> int:
         shown = ", ".join(str(p) for p in source.missing[:5]) + (", ..." if len(source.missing) > 5 else "")
         warn(f"{len(source.missing)} of {len(source.recordings)} source recordings are missing "
              f"(moved or deleted): {shown}; their turns are flagged audio_error")
-    formats = _formats(args.format or ",".join(config.get("report", {}).get("formats", ["md", "html", "json"])))
+    formats = report_formats(args, config)
     options = stt_options(args, config)
     feelings = emotion_options(args, config)
 
-    from interview.assembly import replay_parts
+    from interview.session_parts import replay_parts
     from voice.stt import load_whisper
 
     load_whisper(options)  # fail on a bad model before any output is written
@@ -100,17 +100,6 @@ def _run_one(args: argparse.Namespace, folder: str) -> int:
         for kind, path in written.items():
             print(f"{kind}: {path}")
     return 0
-
-
-def _formats(text: str) -> tuple[str, ...]:
-    from voice.errors import VivavoceError
-
-    wanted = tuple(f.strip().lower() for f in text.split(",") if f.strip())
-    unknown = [f for f in wanted if f not in ("md", "html", "json", "pdf")]
-    if unknown or not wanted:
-        raise VivavoceError(f"--format {text}: unknown format {', '.join(unknown) or '(none)'}",
-                            "choose from md, html, json, pdf")
-    return wanted
 
 
 class _Progress:

@@ -1,12 +1,13 @@
-"""`interview transcribe FILE...`: one transcript per line on stdout.
+"""`interview transcribe FILE...`: one transcript per line on stdout (`--json`: one JSON object per line).
 
 Files are decoded one at a time, each just before it is transcribed, so memory holds one recording (plus
 the model), not all of them: ten 2-hour files cost one file's 460 MB, not 4.6 GB. Before the model loads,
-each file is only probed (its header read), so a typo still fails in milliseconds.
+each file is only probed (exists, not a folder, not empty), so a typo still fails in milliseconds.
 """
 from __future__ import annotations
 
 import argparse
+import json
 from typing import Callable, Iterable, Iterator
 
 from interview.cli.common import add_model_arguments, config_for, stt_options, warn
@@ -20,6 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="audio files (wav, flac, ogg, mp3)")
     parser.add_argument("--vocabulary", metavar="TERMS", default="",
                         help="comma-separated terms to favour (e.g. 'XGBoost,FastAPI')")
+    parser.add_argument("--json", action="store_true",
+                        help="one JSON object per file: text, uncertain, and each word with its times and probability")
     add_model_arguments(parser)
 
 
@@ -38,18 +41,18 @@ def run(args: argparse.Namespace) -> int:
     transcriber = WhisperTranscriber(stt_options(args, config_for(args)))
     vocabulary = tuple(t.strip() for t in args.vocabulary.split(",") if t.strip())
     failed = 0
-    for name, text in transcripts(args.files, problems, decode_file,
-                                  lambda audio: transcriber.transcribe(audio, vocabulary=vocabulary).text):
-        if isinstance(text, VivavoceError):
+    for name, item in transcripts(args.files, problems, decode_file,
+                                  lambda audio: transcriber.transcribe(audio, vocabulary=vocabulary)):
+        if isinstance(item, VivavoceError):
             failed += 1
-            warn(text.one_line())
-            text = ""
-        print(text, flush=True)
+            warn(item.one_line())
+            print(json.dumps({"file": name, "error": item.one_line()}) if args.json else "")
+            continue
+        print(_as_json(name, item) if args.json else item.text, flush=True)
     return 2 if failed else 0
 
 
-def transcripts(names: Iterable[str], problems: dict, decode: Callable, transcribe: Callable
-                ) -> Iterator[tuple[str, "str | VivavoceError"]]:
+def transcripts(names: Iterable[str], problems: dict, decode: Callable, transcribe: Callable) -> Iterator[tuple]:
     """(file, transcript or error) in order, each file decoded only when its turn comes and dropped after."""
     for name in names:
         if name in problems:
@@ -60,6 +63,16 @@ def transcripts(names: Iterable[str], problems: dict, decode: Callable, transcri
         except VivavoceError as e:
             yield name, e
             continue
-        text = transcribe(audio)
+        transcript = transcribe(audio)
         del audio  # the next file is decoded only after this one is gone
-        yield name, text
+        yield name, transcript
+
+
+def _as_json(name: str, transcript) -> str:
+    from voice.transcript import LOW_CONFIDENCE_PROBABILITY
+
+    return json.dumps({
+        "file": name, "text": transcript.text, "uncertain": transcript.uncertain,
+        "low_confidence_below": LOW_CONFIDENCE_PROBABILITY,
+        "words": [{"text": w.text, "start_s": round(w.start_s, 3), "end_s": round(w.end_s, 3),
+                   "probability": round(w.probability, 4)} for w in transcript.words]}, ensure_ascii=False)

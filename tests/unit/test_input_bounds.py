@@ -19,7 +19,8 @@ from interview.plan import Plan, Question
 from interview.replay import FileAnswers
 from reports.build import build_evaluation
 from reports.render_md import render_md, render_transcript_md
-from tests.fakes_llm import FakeChat, FakeScorer
+from tests.fakes import FakeScorer
+from tests.fakes_llm import FakeChat
 from tests.fakes_reports import assessment, sample_record
 from voice.errors import AudioError
 from voice.transcript import Transcript

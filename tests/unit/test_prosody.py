@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from nlp.prosody import count_fillers, features_from_arrays, pitch_track
-from tests.fakes_emotion import tone
+from tests.fakes import tone
 
 
 def feats(samples, text="", words=0):
