@@ -102,6 +102,27 @@ def probe_file(path: str | os.PathLike) -> Path:
     return p
 
 
+def check_audio_file(path: str | os.PathLike) -> Path:
+    """`probe_file` plus the file's header read (libsndfile, else FFmpeg's demuxer): a file that is not audio
+    at all fails here in milliseconds, without decoding a sample."""
+    p = probe_file(path)
+    try:
+        import soundfile as sf
+
+        sf.info(str(p))
+        return p
+    except Exception as first:  # FFmpeg may still read what libsndfile cannot
+        try:
+            import av
+
+            with av.open(str(p)) as container:
+                if container.streams.audio:
+                    return p
+        except Exception:  # any failure here means: not audio
+            pass
+        raise AudioError(f"{p}: not a readable audio file ({_short(first)})", "expected WAV, FLAC, Ogg or MP3") from None
+
+
 def decode_file(path: str | os.PathLike, *, max_duration_s: float = MAX_DURATION_S,
                 read_s: float | None = None) -> AudioChunk:
     """Decode a recording to 16 kHz mono float32.

@@ -2,7 +2,7 @@
 
 Files are decoded one at a time, each just before it is transcribed, so memory holds one recording (plus
 the model), not all of them: ten 2-hour files cost one file's 460 MB, not 4.6 GB. Before the model loads,
-each file is only probed (exists, not a folder, not empty), so a typo still fails in milliseconds.
+each file's header is only read, so a typo or a file that is not audio still fails in milliseconds.
 """
 from __future__ import annotations
 
@@ -27,13 +27,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from voice.audio import decode_file, probe_file
+    from voice.audio import check_audio_file, decode_file
     from voice.stt import WhisperTranscriber
 
     problems = {}
     for name in args.files:
         try:
-            probe_file(name)
+            check_audio_file(name)
         except VivavoceError as e:
             problems[name] = e
     if len(problems) == len(args.files):
