@@ -73,3 +73,22 @@ def test_unknown_format_is_a_user_error():
     with pytest.raises(VivavoceError, match="unknown report format 'docx'"):
         parse_formats("md,docx")
     assert parse_formats("md, html,md") == ("md", "html")
+
+
+def test_no_usable_answer_renders_without_a_score_in_every_format():
+    from dataclasses import replace
+
+    from reports.build import build_evaluation
+    from reports.render_html import render_html
+    from reports.render_json import render_json
+    from reports.render_md import render_md
+
+    record = sample_record()
+    failed = tuple(replace(t, transcript=None, assessment=None, emotion=None, flags=("audio_error",))
+                   for t in record.turns)
+    ev = build_evaluation(replace(record, turns=failed))
+    overall = json.loads(render_json(ev))["overall"]
+    assert overall["score"] is None and overall["recommendation"] == "insufficient_evidence"
+    md, html = render_md(ev), render_html(ev)
+    assert "Insufficient evidence" in md and "n/a (no usable answer)" in md and "None/100" not in md
+    assert "Insufficient evidence" in html and "None" not in html.split("<main")[0]
