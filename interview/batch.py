@@ -4,6 +4,8 @@
 order. A session that fails is reported in its result and never stops the others. Local workers are
 spawned processes (fork would copy a parent that may already hold threads and models); with
 `executor="ray"` the same work runs on Ray actors, one per worker, for teams that outgrow one machine.
+Each worker writes its sessions' reports through `BatchSettings.write_reports`, which the command
+passes in (reports.write_reports): the interview package never imports reports.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from interview.records import SessionRecord
 from voice.errors import MissingDependency, VivavoceError
 
 log = logging.getLogger(__name__)
@@ -31,6 +34,8 @@ class BatchSettings:
 
     stt: Any                                  # voice.stt.SttOptions
     emotion: Any                              # nlp.emotion_local.EmotionOptions
+    # (record, out folder, formats) -> {kind: path}; a module-level function, so that it pickles
+    write_reports: Callable[[SessionRecord, str, tuple[str, ...]], dict[str, Any]]
     llm: Any = None                           # interview.llm.LLMOptions | None
     max_followups: int = 1
     formats: tuple[str, ...] = ("md", "html", "json")
@@ -87,7 +92,6 @@ def warm_models(settings: BatchSettings) -> None:
 def replay_session(job: BatchJob, settings: BatchSettings) -> BatchResult:
     """Replay one folder and write its reports; every failure becomes a result, never an exception."""
     from interview.replay import open_replay_folder, replay
-    from reports import write_reports
 
     warnings: list[str] = []
     try:
@@ -95,7 +99,7 @@ def replay_session(job: BatchJob, settings: BatchSettings) -> BatchResult:
         meta = {**settings.meta, "candidate": source.plan.candidate}
         record = replay(source, Path(job.out), _parts_factory(settings, warnings.append),
                         resume=settings.resume, meta=meta, on_problem=warnings.append)
-        written = write_reports(record, job.out, settings.formats)
+        written = settings.write_reports(record, job.out, settings.formats)
         return BatchResult(job.folder, job.out, True, str(written.get("json") or next(iter(written.values()))),
                            turns=len(record.turns), warnings=tuple(warnings))
     except VivavoceError as e:
@@ -107,7 +111,7 @@ def replay_session(job: BatchJob, settings: BatchSettings) -> BatchResult:
 
 
 def _parts_factory(settings: BatchSettings, notify: Callable[[str], None]):
-    from interview.assembly import replay_parts
+    from interview.session_parts import replay_parts
 
     return replay_parts(settings.stt, settings.emotion, settings.llm, max_followups=settings.max_followups,
                         notify=notify)

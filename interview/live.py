@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Literal, Protocol
 
@@ -275,8 +275,6 @@ class LiveAnswers:
 
 
 def _short_reply(listener: Listener):
-    from dataclasses import replace
-
     # a yes/no needs no thinking-pause allowance
     opts = listener.options.endpoint
     return replace(opts, short_answer_silence_ms=opts.end_silence_ms, no_speech_timeout_s=20.0)

@@ -10,8 +10,8 @@ from typing import Any
 
 from interview.plan import Plan, Question
 from nlp.assessment import Assessment
-from nlp.emotion import EmotionScores, EmotionWindow
-from voice.transcript import Segment, Transcript
+from nlp.emotion import EmotionLevels, EmotionScores, EmotionWindow
+from voice.transcript import Segment, Transcript, Word
 
 # Flags a turn can carry; reports explain each.
 FLAG_TEXT = {
@@ -28,6 +28,8 @@ FLAG_TEXT = {
     "skipped": "the candidate asked to skip this question",
     "suggested_followup": "a follow-up to ask in the next round (no recorded answer); not scored",
     "rerecord": "not scored: the recording failed, so this answer should be recorded again",
+    "transcript_uncertain": "speech recognition was unsure of parts of this answer (marked words, or speech it "
+                            "could not put into words): listen to the recording before deciding",
 }
 
 
@@ -99,9 +101,17 @@ def _transcript_to_dict(t: Transcript | None) -> dict[str, Any] | None:
     if t is None:
         return None
     return {"text": t.text, "language": t.language, "speech_s": round(t.speech_s, 3),
-            "segments": [{"start_s": round(s.start_s, 3), "end_s": round(s.end_s, 3), "text": s.text,
-                          "avg_logprob": round(s.avg_logprob, 4), "no_speech_prob": round(s.no_speech_prob, 4)}
-                         for s in t.segments]}
+            "segments": [_segment_to_dict(s) for s in t.segments]}
+
+
+def _segment_to_dict(s: Segment) -> dict[str, Any]:
+    out: dict[str, Any] = {"start_s": round(s.start_s, 3), "end_s": round(s.end_s, 3), "text": s.text,
+                           "avg_logprob": round(s.avg_logprob, 4), "no_speech_prob": round(s.no_speech_prob, 4),
+                           "words": [{"text": w.text, "start_s": round(w.start_s, 3), "end_s": round(w.end_s, 3),
+                                      "probability": round(w.probability, 4)} for w in s.words]}
+    if s.uncertain:
+        out["uncertain"] = True
+    return out
 
 
 def _transcript_from_dict(d: dict[str, Any] | None) -> Transcript | None:
@@ -109,26 +119,38 @@ def _transcript_from_dict(d: dict[str, Any] | None) -> Transcript | None:
         return None
     return Transcript(text=d.get("text", ""), language=d.get("language", "en"),
                       speech_s=float(d.get("speech_s", 0.0)),
-                      segments=tuple(Segment(**s) for s in d.get("segments", [])))
+                      segments=tuple(_segment_from_dict(s) for s in d.get("segments", [])))
+
+
+def _segment_from_dict(d: dict[str, Any]) -> Segment:
+    # journals written before words were kept have none: they still load, without word times
+    return Segment(start_s=float(d["start_s"]), end_s=float(d["end_s"]), text=d.get("text", ""),
+                   avg_logprob=float(d.get("avg_logprob", 0.0)), no_speech_prob=float(d.get("no_speech_prob", 0.0)),
+                   words=tuple(Word(str(w["text"]), float(w["start_s"]), float(w["end_s"]), float(w["probability"]))
+                               for w in d.get("words", ())),
+                   uncertain=bool(d.get("uncertain", False)))
 
 
 def emotion_to_dict(e: EmotionScores | None) -> dict[str, Any] | None:
     if e is None:
         return None
-    out: dict[str, Any] = e.as_dict()
+    out: dict[str, Any] = e.levels.as_dict()
     out["evidence"] = list(e.evidence)
-    out["windows"] = [{k: round(v, 3) if isinstance(v, float) else v for k, v in asdict(w).items()}
+    out["windows"] = [{"start_s": _rounded(w.start_s), "end_s": _rounded(w.end_s), **w.levels.as_dict()}
                       for w in e.windows]
     return out
+
+
+def _rounded(value: Any) -> Any:
+    return round(value, 3) if isinstance(value, float) else value
 
 
 def emotion_from_dict(d: dict[str, Any] | None) -> EmotionScores | None:
     if d is None:
         return None
-    return EmotionScores(concentration=d["concentration"], enthusiasm=d["enthusiasm"],
-                         interest=d["interest"], confidence=d["confidence"],
-                         evidence=tuple(d.get("evidence", ())),
-                         windows=tuple(EmotionWindow(**w) for w in d.get("windows", ())))
+    return EmotionScores(EmotionLevels.from_dict(d), evidence=tuple(d.get("evidence", ())),
+                         windows=tuple(EmotionWindow(w["start_s"], w["end_s"], EmotionLevels.from_dict(w))
+                                       for w in d.get("windows", ())))
 
 
 def _assessment_from_dict(d: dict[str, Any] | None) -> Assessment | None:

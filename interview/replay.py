@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 
 from interview.interviewer import Interviewer
 from interview.journal import JOURNAL_NAME, Journal, read_journal
-from interview.plan import Plan, Question, load_plan
+from interview.plan import MAX_PLAN_BYTES, Plan, Question, load_plan
 from interview.records import SessionRecord, Turn
 from interview.session import Capture, SessionParts, run_session
 from voice.audio import AUDIO_SUFFIXES, Utterance, decode_file
@@ -33,12 +33,27 @@ def find_recording(folder: Path, question_id: str) -> Path | None:
     return None
 
 
+class RecordingTimeline:
+    """The replay's clock: time on the recordings laid end to end, not processing time, so a turn's start and
+    end (and every timeline in the report) are the same however fast the machine replays them."""
+
+    def __init__(self, start_s: float = 0.0):
+        self._at_s = start_s
+
+    def now_s(self) -> float:
+        return self._at_s
+
+    def sleep(self, seconds: float) -> None:
+        self._at_s += max(0.0, seconds)
+
+
 class FileAnswers:
     """AnswerSource over recordings on disk. Unreadable files flag the turn; they never stop the session."""
 
-    def __init__(self, folder: Path, vad: VadOptions = VadOptions()):
+    def __init__(self, folder: Path, vad: VadOptions = VadOptions(), timeline: RecordingTimeline | None = None):
         self.folder = folder
         self.vad = vad
+        self.timeline = timeline or RecordingTimeline()
 
     def capture(self, question: Question) -> Capture:
         path = find_recording(self.folder, question.id)
@@ -52,6 +67,7 @@ class FileAnswers:
             audio = decode_file(path)
         except AudioError as e:
             return Capture(utterance=None, audio_path=str(path), flags=("audio_error",), problem=e.one_line())
+        self.timeline.sleep(audio.duration_s)
         # one VAD pass serves both speech-to-text (the gate) and the emotion channel (pauses)
         return Capture(utterance=Utterance(audio=audio, start_s=0.0, end_s=audio.duration_s,
                                            end_reason="end_of_input", speech_spans_s=speech_spans(audio, self.vad)),
@@ -83,6 +99,7 @@ class ReplayInput:
     folder: Path
     plan: Plan
     asked: tuple[Question, ...]
+    recorded_at: str | None = None   # when the answers were recorded: the report's date, not the replay's
 
 
 def open_replay_folder(folder: str | os.PathLike, *, plan_path: str | None = None,
@@ -107,17 +124,27 @@ def open_replay_folder(folder: str | os.PathLike, *, plan_path: str | None = Non
     if documents:
         plan = replace(plan, **documents)
     asked: tuple[Question, ...] = ()
+    recorded_at = None
     if (root / JOURNAL_NAME).exists():
         try:
-            asked = tuple(t.question for t in read_journal(root).turns)
+            earlier = read_journal(root)
+            asked = tuple(t.question for t in earlier.turns)
+            recorded_at = earlier.header.get("meta", {}).get("started_at")
         except VivavoceError as e:
             log.warning("%s: earlier journal not used (%s)", root, e.one_line())
-    return ReplayInput(folder=root, plan=plan, asked=asked)
+    return ReplayInput(folder=root, plan=plan, asked=asked,
+                       recorded_at=recorded_at or _newest_recording_time(root, plan))
+
+
+def _newest_recording_time(folder: Path, plan: Plan) -> str | None:
+    """A plain folder of recordings has no journal: its newest answer file dates the interview."""
+    times = [path.stat().st_mtime for q in plan.questions if (path := find_recording(folder, q.id))]
+    if not times:
+        return None
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(max(times)))
 
 
 def _read_document(path: Path, what: str) -> str:
-    from interview.plan import MAX_PLAN_BYTES
-
     if not path.is_file():
         raise PlanError(f"{path}: no such file", f"the {what.replace('_', ' ')} given on the command line")
     try:
@@ -154,10 +181,12 @@ def replay(source: ReplayInput, out: Path, parts_factory: PartsFactory, *,
     with journal:
         if journal.is_new:
             journal.write_header(source.plan, {"mode": "replay", "source": str(source.folder),
-                                               "started_at": SystemClock.wall_iso(), **(meta or {})})
+                                               "started_at": SystemClock.wall_iso(),
+                                               "recorded_at": source.recorded_at, **(meta or {})})
         # a live session's folder replays the questions it actually asked; a plain folder lets the
         # interviewer decide, and follow-ups without a recording become suggestions
         recorded = RecordedQuestions(source.plan, source.asked) if source.asked else None
-        parts = parts_factory(FileAnswers(source.folder), recorded, journal)
+        resumed_at_s = max((t.ended_at_s for t in done), default=0.0)
+        parts = parts_factory(FileAnswers(source.folder, timeline=RecordingTimeline(resumed_at_s)), recorded, journal)
         run_session(source.plan, parts, journal, done=done, on_turn=on_turn, on_problem=on_problem)
     return read_journal(out).record()

@@ -13,7 +13,7 @@ from typing import Callable, Protocol, Sequence
 from interview.interviewer import Interviewer, PlanOrderInterviewer, settled_next
 from interview.journal import Journal
 from interview.plan import Plan, Question
-from interview.records import SessionRecord, Turn
+from interview.records import SessionRecord, Turn, emotion_to_dict
 from nlp.assessment import Assessment
 from nlp.emotion import EmotionClassifier, NoEmotion
 from voice.audio import Utterance
@@ -88,8 +88,6 @@ def _journal_rescored_emotion(record: SessionRecord, classifier: EmotionClassifi
     rescored = getattr(classifier, "rescored", None)
     if rescored is None:
         return
-    from interview.records import emotion_to_dict
-
     changed = {}
     for turn in record.turns:
         if turn.emotion is not None:
@@ -124,13 +122,18 @@ def run_turn(question: Question, plan: Plan, parts: SessionParts, vocabulary: Se
     transcript: Transcript | None = None
     assessment: Assessment | None = None
     emotion = None
+    judge = None
     utterance = capture.utterance
     if utterance is not None:
         transcript = parts.transcriber.transcribe(utterance, vocabulary=vocabulary)
         if transcript.is_empty:
             flags.append("no_answer")
         else:
+            if transcript.uncertain:
+                flags.append("transcript_uncertain")
             assessment = parts.scorer.assess(question, transcript, plan)
+            verdict_for = getattr(parts.scorer, "verdict_for", None)  # an LLM judge: its and the offline view
+            judge = verdict_for(question.id) if verdict_for is not None else None
             flags.extend(f for f in assessment.flags if f not in flags)
             emotion = parts.emotion.classify(transcript, utterance)
         if utterance.end_reason == "max_length":
@@ -146,4 +149,5 @@ def run_turn(question: Question, plan: Plan, parts: SessionParts, vocabulary: Se
         ended_at_s=parts.clock.now_s(),
         audio_s=utterance.audio.duration_s if utterance else 0.0,
         end_reason=utterance.end_reason if utterance else None,
+        judge=judge,
     )

@@ -1,12 +1,12 @@
-"""Emotion scores per turn: the data type and the classifier seam.
+"""Emotion per turn: one value for the four levels, the scores built from it, and the classifier seam.
 
 Emotion is advisory context for the candidate's feedback and the interviewer; it never changes
 a score or a recommendation.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Protocol
 
 from voice.audio import Utterance
 from voice.transcript import Transcript
@@ -15,30 +15,48 @@ DIMENSIONS = ("concentration", "enthusiasm", "interest", "confidence")
 
 
 @dataclass(frozen=True)
-class EmotionWindow:
-    """Scores for one stretch of a long answer (the report's timeline)."""
+class EmotionLevels:
+    """The four dimensions, each 0..1: a turn, a stretch of it, or a session's average."""
 
-    start_s: float
-    end_s: float
     concentration: float
     enthusiasm: float
     interest: float
     confidence: float
+
+    def as_dict(self) -> dict[str, float]:
+        """In DIMENSIONS order, rounded to 3 places: the journal's and report.json's form."""
+        return {d: round(float(getattr(self, d)), 3) for d in DIMENSIONS}
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any]) -> EmotionLevels:
+        """The four dimensions of a mapping that may hold other keys too (a journal line's)."""
+        return cls(**{d: values[d] for d in DIMENSIONS})
+
+
+@dataclass(frozen=True)
+class EmotionWindow:
+    """Levels over one stretch of time: a 10 s window of a long answer, or a turn on the report's timeline."""
+
+    start_s: float
+    end_s: float
+    levels: EmotionLevels
 
 
 @dataclass(frozen=True)
 class EmotionScores:
-    """Each dimension in 0..1; `evidence` names the cues that moved the scores."""
+    """A turn's levels; `evidence` names the cues that moved them, `windows` follow a long answer."""
 
-    concentration: float
-    enthusiasm: float
-    interest: float
-    confidence: float
+    levels: EmotionLevels
     evidence: tuple[str, ...] = ()
-    windows: tuple[EmotionWindow, ...] = field(default=())
+    windows: tuple[EmotionWindow, ...] = ()
 
-    def as_dict(self) -> dict[str, float]:
-        return {d: round(float(getattr(self, d)), 3) for d in DIMENSIONS}
+
+def average_emotion(levels: Iterable[EmotionLevels | None]) -> EmotionLevels | None:
+    """Per-dimension mean over the turns that have emotion (report.json `overall.emotion`)."""
+    present = [lv for lv in levels if lv is not None]
+    if not present:
+        return None
+    return EmotionLevels(*(sum(getattr(lv, d) for lv in present) / len(present) for d in DIMENSIONS))
 
 
 class EmotionClassifier(Protocol):

@@ -17,9 +17,9 @@ from typing import Sequence
 
 import numpy as np
 
-from nlp.emotion import DIMENSIONS, EmotionClassifier, EmotionScores, EmotionWindow, NoEmotion
+from nlp.emotion import EmotionClassifier, EmotionLevels, EmotionScores, EmotionWindow, NoEmotion
 from nlp.fusion import Baseline, fuse, phrase_evidence, voice_evidence, voice_scores
-from nlp.embedding import TextEmbedder
+from nlp.embedding import TextEmbedder, load_embedder
 from nlp.prosody import ProsodyFeatures, Tracks, compute_tracks, extract_prosody, features_from_arrays
 from nlp.text_emotion import TextHead, TextReading, load_head, read_texts
 from voice.audio import Utterance
@@ -56,7 +56,7 @@ class TurnEvidence:
 
 
 def _scores(text: TextReading, voice: ProsodyFeatures | None, baseline: Baseline
-            ) -> tuple[dict[str, float], list[str]]:
+            ) -> tuple[EmotionLevels, list[str]]:
     evidence = phrase_evidence(text.probabilities, text.pieces, text.piece_probabilities)
     if voice is None or not voice.has_voice:
         return fuse(text.probabilities, None), evidence
@@ -66,14 +66,14 @@ def _scores(text: TextReading, voice: ProsodyFeatures | None, baseline: Baseline
 
 def score_turn(evidence: TurnEvidence, baseline: Baseline) -> EmotionScores:
     """Fused scores of one turn and its windows against `baseline`."""
-    values, cues = _scores(evidence.text, evidence.voice, baseline)
+    levels, cues = _scores(evidence.text, evidence.voice, baseline)
     windows = []
     for w in evidence.windows:
-        wv, _ = _scores(w.text or evidence.text, w.voice, baseline)
-        windows.append(EmotionWindow(start_s=round(w.start_s, 2), end_s=round(w.end_s, 2), **wv))
+        window_levels, _ = _scores(w.text or evidence.text, w.voice, baseline)
+        windows.append(EmotionWindow(start_s=round(w.start_s, 2), end_s=round(w.end_s, 2), levels=window_levels))
     if evidence.voice is None:
         cues.append("words only (no voice channel)")
-    return EmotionScores(**values, evidence=tuple(cues[:MAX_EVIDENCE]), windows=tuple(windows))
+    return EmotionScores(levels, evidence=tuple(cues[:MAX_EVIDENCE]), windows=tuple(windows))
 
 
 def renormalise_session(turns: Sequence[TurnEvidence | None]) -> list[EmotionScores | None]:
@@ -131,7 +131,6 @@ class LocalEmotionClassifier:
     @property
     def embedder(self) -> TextEmbedder:
         if self._embedder is None:
-            from nlp.embedding import load_embedder
             self._embedder = load_embedder()
         return self._embedder
 
@@ -200,10 +199,3 @@ def build_emotion_classifier(options: EmotionOptions = EmotionOptions(), *,
         return NoEmotion()
     return LocalEmotionClassifier(options, embedder=embedder)
 
-
-def average_emotion(scores: Sequence[EmotionScores | None]) -> dict[str, float] | None:
-    """Per-dimension mean over the turns that have emotion (report.json overall.emotion)."""
-    present = [s for s in scores if s is not None]
-    if not present:
-        return None
-    return {d: round(float(np.mean([getattr(s, d) for s in present])), 3) for d in DIMENSIONS}

@@ -23,7 +23,7 @@ from typing import Sequence
 
 import numpy as np
 
-from nlp.emotion import DIMENSIONS
+from nlp.emotion import DIMENSIONS, EmotionLevels
 from nlp.prosody import ProsodyFeatures
 
 # typical conversational speech: (mean, sd); a baseline starts here and moves to the candidate's own
@@ -95,18 +95,18 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def voice_scores(z: dict[str, float]) -> dict[str, float]:
-    return {d: _sigmoid(sum(w * z[c] for c, w in VOICE_RECIPES[d].items())) for d in DIMENSIONS}
+def voice_scores(z: dict[str, float]) -> EmotionLevels:
+    return EmotionLevels(*(_sigmoid(sum(w * z[c] for c, w in VOICE_RECIPES[d].items())) for d in DIMENSIONS))
 
 
-def fuse(text: Sequence[float], voice: dict[str, float] | None) -> dict[str, float]:
+def fuse(text: Sequence[float], voice: EmotionLevels | None) -> EmotionLevels:
     """Weighted mean of the channels per dimension; text alone when there is no voice."""
-    out = {}
+    out = []
     for i, d in enumerate(DIMENSIONS):
         t = float(text[i])
-        out[d] = t if voice is None else (1 - VOICE_WEIGHT[d]) * t + VOICE_WEIGHT[d] * voice[d]
-        out[d] = float(min(1.0, max(0.0, out[d])))
-    return out
+        value = t if voice is None else (1 - VOICE_WEIGHT[d]) * t + VOICE_WEIGHT[d] * getattr(voice, d)
+        out.append(float(min(1.0, max(0.0, value))))
+    return EmotionLevels(*out)
 
 
 def voice_evidence(f: ProsodyFeatures, z: dict[str, float], baseline: Baseline) -> list[str]:

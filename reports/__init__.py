@@ -5,6 +5,6 @@ one entry point the CLI and the replay pipeline call.
 """
 from __future__ import annotations
 
-from reports.write import DEFAULT_FORMATS, FORMATS, parse_formats, write_reports
+from reports.write import DEFAULT_FORMATS, FORMATS, parse_formats, rewrite_reports, write_reports
 
-__all__ = ["DEFAULT_FORMATS", "FORMATS", "parse_formats", "write_reports"]
+__all__ = ["DEFAULT_FORMATS", "FORMATS", "parse_formats", "rewrite_reports", "write_reports"]

@@ -18,8 +18,8 @@ import math
 from typing import Any, Iterable
 
 from interview.records import FLAG_TEXT, SessionRecord, Turn
-from nlp.emotion import DIMENSIONS
-from reports.model import (EmotionPoint, Evaluation, HumanDecision, Overall, Recommendation, Thresholds,
+from nlp.emotion import DIMENSIONS, EmotionLevels, EmotionWindow, average_emotion
+from reports.model import (Evaluation, HumanDecision, Overall, Recommendation, Thresholds,
                            TurnEvaluation)
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def build_evaluation(record: SessionRecord, thresholds: Thresholds = Thresholds(
     turns = tuple(_evaluate_turn(i, turn, offsets[i - 1], thresholds)
                   for i, turn in enumerate(record.turns, start=1))
     overall = _overall(turns, thresholds)
-    emotion_averages = _emotion_average([t.emotion for t in turns if t.emotion is not None])
+    emotion_averages = average_emotion(t.emotion.levels for t in turns if t.emotion is not None)
     evaluation = Evaluation(
         schema_version=SCHEMA_VERSION,
         role=record.plan.role,
@@ -124,7 +124,7 @@ def _evaluate_turn(index: int, turn: Turn, offset_s: float, thresholds: Threshol
         tips=tuple(a.tips) if a and answered else (),
         quotes=verbatim_quotes(a.quotes, text) if a and answered else (),
         flags=flags,
-        flag_notes=tuple(f"{f}: {FLAG_TEXT.get(f, f.replace('_', ' '))}" for f in flags),
+        flag_notes=tuple(_flag_note(f, turn) for f in flags),
         struggled="struggled" in flags,
         emotion=emotion,
         emotion_windows=windows,
@@ -133,7 +133,18 @@ def _evaluate_turn(index: int, turn: Turn, offset_s: float, thresholds: Threshol
         ended_at_s=turn.ended_at_s,
         audio_s=turn.audio_s,
         source=a.source if a else "offline",
+        words=turn.transcript.words if turn.transcript is not None and answered else (),
+        audio_path=turn.audio_path,
     )
+
+
+def _flag_note(flag: str, turn: Turn) -> str:
+    """One readable line per flag; a disagreement names both scores, so a reviewer sees how far apart they are."""
+    note = f"{flag}: {FLAG_TEXT.get(flag, flag.replace('_', ' '))}"
+    judge = turn.judge or {}
+    if flag == "needs_review" and judge.get("llm_score") is not None and judge.get("offline_score") is not None:
+        note += f" (LLM judge {judge['llm_score']}/5, offline scorer {judge['offline_score']}/5)"
+    return note
 
 
 def _weight(turn: Turn, flags: tuple[str, ...], thresholds: Thresholds) -> float:
@@ -236,17 +247,19 @@ def _timeline_offsets(turns: tuple[Turn, ...]) -> list[float]:
     return offsets
 
 
-def _turn_emotion(turn: Turn, offset_s: float) -> tuple[EmotionPoint | None, tuple[EmotionPoint, ...]]:
+def _turn_emotion(turn: Turn, offset_s: float) -> tuple[EmotionWindow | None, tuple[EmotionWindow, ...]]:
     e = turn.emotion
     if e is None:
         return None, ()
     length_s = max(turn.audio_s, turn.ended_at_s - turn.started_at_s, 0.0)
-    point = EmotionPoint(offset_s, offset_s + length_s, *(_unit(getattr(e, d)) for d in DIMENSIONS),
-                         question_id=turn.question.id)
-    windows = tuple(EmotionPoint(offset_s + w.start_s, offset_s + w.end_s,
-                                 *(_unit(getattr(w, d)) for d in DIMENSIONS), question_id=turn.question.id)
+    point = EmotionWindow(offset_s, offset_s + length_s, _unit_levels(e.levels))
+    windows = tuple(EmotionWindow(offset_s + w.start_s, offset_s + w.end_s, _unit_levels(w.levels))
                     for w in e.windows)
     return point, windows
+
+
+def _unit_levels(levels: EmotionLevels) -> EmotionLevels:
+    return EmotionLevels(*(_unit(getattr(levels, d)) for d in DIMENSIONS))
 
 
 def _unit(value: Any) -> float:
@@ -257,13 +270,6 @@ def _unit(value: Any) -> float:
     return 0.0 if math.isnan(v) else min(1.0, max(0.0, v))
 
 
-def _emotion_average(points: list[EmotionPoint]) -> EmotionPoint | None:
-    if not points:
-        return None
-    means = [sum(getattr(p, d) for p in points) / len(points) for d in DIMENSIONS]
-    return EmotionPoint(points[0].start_s, points[-1].end_s, *means)
-
-
 def _duration_s(turns: tuple[Turn, ...], mode: str | None = None) -> float:
     if mode == "replay":  # processing time is not interview time: count the recordings
         return round(sum(t.audio_s for t in turns), 1)
@@ -272,7 +278,8 @@ def _duration_s(turns: tuple[Turn, ...], mode: str | None = None) -> float:
 
 
 def _session_date(meta: dict[str, Any]) -> str | None:
-    for key in ("started_at", "date", "created_at", "started"):
+    # a replay's report is dated by its recordings, so replaying the same folder gives the same report
+    for key in ("recorded_at", "started_at", "date", "created_at", "started"):
         if meta.get(key):
             return str(meta[key])
     return None

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from html import escape
 
-from reports.model import EmotionPoint, Evaluation
+from nlp.emotion import EmotionWindow
+from reports.model import Evaluation
 
 # Distinct, colour-blind-tolerant hues; tests look for these pixels in the rendered chart.
 COLOURS = {"concentration": "#1f77b4", "enthusiasm": "#ff7f0e", "interest": "#2ca02c", "confidence": "#d62728"}
@@ -11,9 +12,9 @@ WIDTH, HEIGHT = 960, 300
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 30, 44
 
 
-def emotion_points(ev: Evaluation) -> list[EmotionPoint]:
+def emotion_points(ev: Evaluation) -> list[EmotionWindow]:
     """Per 10 s windows where a turn has them, otherwise one point for the turn."""
-    points: list[EmotionPoint] = []
+    points: list[EmotionWindow] = []
     for t in ev.turns:
         if t.emotion_windows:
             points += list(t.emotion_windows)
@@ -51,7 +52,7 @@ def emotion_svg(ev: Evaluation) -> str:
         parts.append(f'<text x="{x(t.emotion.start_s) + 4:.1f}" y="{TOP - 8}" class="axis">'
                      f'{escape(t.question_id)}</text>')
     for dimension, colour in COLOURS.items():
-        coords = [(x((p.start_s + p.end_s) / 2), y(getattr(p, dimension))) for p in points]
+        coords = [(x((p.start_s + p.end_s) / 2), y(getattr(p.levels, dimension))) for p in points]
         if len(coords) > 1:
             path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords)
             parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="4" '

@@ -130,14 +130,33 @@ def impact_ratios(entries: list[CohortEntry] | tuple[CohortEntry, ...]) -> tuple
 
 
 def _group_of(entry: CohortEntry, groups: dict[str, str]) -> str | None:
-    for key in (entry.candidate, entry.folder, Path(entry.folder).name):
-        if key and key.strip().lower() in groups:
-            return groups[key.strip().lower()]
+    for key in lookup_keys(entry.candidate, entry.folder):
+        if key in groups:
+            return groups[key]
     return None
 
 
-def load_groups(path: str | Path) -> dict[str, str]:
-    """groups.csv: `candidate,group` rows (a header row is optional). Keys match candidate or folder name."""
+def lookup_keys(candidate: str, folder: str) -> tuple[str, ...]:
+    """The keys a groups file may name a session by: candidate name, folder, folder name (lower case)."""
+    return tuple(k.strip().lower() for k in (candidate, folder, Path(folder).name) if k and k.strip())
+
+
+# header names a groups file may use for each column it can hold
+COLUMNS = {"candidate": "candidate", "name": "candidate", "session": "candidate", "folder": "candidate",
+           "group": "group", "sex": "sex", "gender": "sex", "race_ethnicity": "race_ethnicity",
+           "race/ethnicity": "race_ethnicity", "race": "race_ethnicity", "ethnicity": "race_ethnicity",
+           "race and ethnicity": "race_ethnicity"}
+# self-reported categories are optional: these answers mean "not known"
+UNKNOWN = {"", "unknown", "declined", "decline", "prefer not to say", "not disclosed", "n/a", "na", "-"}
+
+
+def read_groups_file(path: str | Path) -> dict[str, dict[str, str]]:
+    """A groups file -> {candidate (lower case): {column: value}}; an unknown or declined value is left out.
+
+    Either `candidate,group` rows (the header is optional), or a header naming the columns, e.g.
+    `candidate,sex,race_ethnicity` (self-reported; any value may be empty or "declined"). Keys match a
+    session's candidate name, folder or folder name.
+    """
     p = Path(path)
     if not p.is_file():
         raise VivavoceError(f"{p}: groups file not found")
@@ -145,41 +164,98 @@ def load_groups(path: str | Path) -> dict[str, str]:
         rows = list(csv.reader(p.read_text(encoding="utf-8-sig").splitlines()))
     except (UnicodeDecodeError, csv.Error) as e:
         raise VivavoceError(f"{p}: not a readable CSV file ({e.__class__.__name__})") from None
-    groups: dict[str, str] = {}
-    for number, row in enumerate(rows, start=1):
-        cells = [c.strip() for c in row]
-        if not any(cells):
-            continue
-        if len(cells) < 2 or not cells[0] or not cells[1]:
+    numbered = [(n, [c.strip() for c in row]) for n, row in enumerate(rows, start=1) if any(c.strip() for c in row)]
+    columns = ["candidate", "group"]
+    legacy = True
+    if numbered and numbered[0][1][0].lower() in {"candidate", "name", "session", "folder"}:
+        header_line, header = numbered.pop(0)
+        columns = [COLUMNS.get(" ".join(h.lower().split()), "") for h in header]
+        legacy = columns[:2] == ["candidate", "group"] and len(columns) == 2
+        if not {"group", "sex", "race_ethnicity"} & set(columns):
+            raise VivavoceError(f"{p}: line {header_line} names no group, sex or race_ethnicity column")
+    categories: dict[str, dict[str, str]] = {}
+    for number, cells in numbered:
+        if legacy and (len(cells) < 2 or not cells[0] or not cells[1]):
             raise VivavoceError(f"{p}: line {number} needs 'candidate,group'")
-        if number == 1 and cells[0].lower() in {"candidate", "name", "session", "folder"}:
-            continue
-        groups[cells[0].lower()] = cells[1]
-    if not groups:
+        if not cells[0]:
+            raise VivavoceError(f"{p}: line {number} has no candidate")
+        values = {name: cells[i] for i, name in enumerate(columns)
+                  if name not in ("", "candidate") and i < len(cells)
+                  and (legacy or cells[i].lower() not in UNKNOWN)}
+        categories[cells[0].lower()] = values
+    if not categories:
         raise VivavoceError(f"{p}: no 'candidate,group' rows")
+    return categories
+
+
+def legacy_groups(categories: dict[str, dict[str, str]]) -> dict[str, str] | None:
+    """The `group` column, for the four-fifths table of `decide`; None when the file has none."""
+    groups = {k: v["group"] for k, v in categories.items() if v.get("group")}
+    return groups or None
+
+
+def load_groups(path: str | Path) -> dict[str, str]:
+    """groups.csv: `candidate,group` rows (a header row is optional). Keys match candidate or folder name."""
+    groups = legacy_groups(read_groups_file(path))
+    if groups is None:
+        raise VivavoceError(f"{path}: no group column", "give 'candidate,group' rows")
     return groups
+
+
+@dataclass(frozen=True)
+class SessionFacts:
+    """What a bias audit's metadata needs from one session: when it ran and what judged it."""
+
+    date: str | None = None
+    models: tuple[str, ...] = ()        # e.g. "speech-to-text: tiny.en"
+    scorer: str = ""
+
+
+def session_facts(meta: dict, date: str | None) -> SessionFacts:
+    """From a journal header's meta: the models named there and the scorer behind the scores."""
+    from nlp.embedding import DEFAULT_EMBEDDER
+
+    models = [f"{what}: {meta[key]}" for key, what in (("stt_model", "speech-to-text"), ("interviewer", "interviewer"),
+                                                       ("emotion", "emotion")) if meta.get(key)]
+    judge = str(meta.get("interviewer") or "offline")
+    scorer = str(meta.get("scorer_version") or meta.get("scorer") or (
+        f"offline scorer on {DEFAULT_EMBEDDER}" if judge == "offline"
+        else f"{judge} judge, checked by the offline scorer on {DEFAULT_EMBEDDER}"))
+    return SessionFacts(date=date, models=tuple(models), scorer=scorer)
+
+
+def entry_from_evaluation(ev, folder: str | Path) -> CohortEntry:
+    """A session's place in a cohort, from its evaluation (reports.model.Evaluation)."""
+    return CohortEntry(folder=str(folder), candidate=ev.candidate or Path(folder).name, score=ev.overall.score,
+                       average_relevance=ev.overall.average_relevance or 0.0,
+                       recommendation=ev.overall.recommendation)
 
 
 def load_entry(folder: str | Path) -> CohortEntry:
     """One session's score: rebuilt from its journal, or read from its report.json."""
+    return load_scored(folder)[0]
+
+
+def load_scored(folder: str | Path) -> tuple[CohortEntry, SessionFacts]:
+    """One session's score and facts: rebuilt from its journal, or read from its report.json."""
     d = Path(folder)
     if not d.is_dir():
         raise VivavoceError(f"{d}: no such session folder")
     if (d / "journal.jsonl").is_file():
         from interview.journal import read_journal
         from reports.build import build_evaluation
-        ev = build_evaluation(read_journal(d).record())
-        return CohortEntry(folder=str(folder), candidate=ev.candidate or d.name, score=ev.overall.score,
-                           average_relevance=ev.overall.average_relevance or 0.0,
-                           recommendation=ev.overall.recommendation)
+        record = read_journal(d).record()
+        ev = build_evaluation(record)
+        return entry_from_evaluation(ev, folder), session_facts(record.meta, ev.date)
     if (d / "report.json").is_file():
         try:
             report = json.loads((d / "report.json").read_text(encoding="utf-8"))
             overall = report["overall"]
-            return CohortEntry(folder=str(folder), candidate=report.get("candidate") or d.name,
-                               score=None if overall["score"] is None else int(overall["score"]),
-                               average_relevance=float(overall.get("average_relevance") or 0.0),
-                               recommendation=str(overall.get("recommendation", "")))
+            entry = CohortEntry(folder=str(folder), candidate=report.get("candidate") or d.name,
+                                score=None if overall["score"] is None else int(overall["score"]),
+                                average_relevance=float(overall.get("average_relevance") or 0.0),
+                                recommendation=str(overall.get("recommendation", "")))
+            return entry, SessionFacts(date=report.get("date"))
         except (ValueError, KeyError, TypeError) as e:
             raise VivavoceError(f"{d / 'report.json'}: not a valid report ({e.__class__.__name__})") from None
     raise VivavoceError(f"{d}: no journal.jsonl or report.json", "run 'interview replay' on it first")

@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from nlp.emotion import EmotionLevels, EmotionWindow
+from voice.transcript import Word, quote_start_s
+
 Recommendation = Literal["strong_yes", "yes", "no", "strong_no", "insufficient_evidence"]
 
 RECOMMENDATION_TEXT = {
@@ -20,23 +23,6 @@ RECOMMENDATION_TEXT = {
 
 EMOTION_ADVISORY = ("Emotion scores are advisory: they are estimated from voice and wording, can be wrong, "
                     "and are not part of the score or the recommendation.")
-
-
-@dataclass(frozen=True)
-class EmotionPoint:
-    """Emotion for one turn or one stretch of an answer; times are seconds from the session's first answer."""
-
-    start_s: float
-    end_s: float
-    concentration: float
-    enthusiasm: float
-    interest: float
-    confidence: float
-    question_id: str = ""
-
-    def as_dict(self) -> dict[str, float]:
-        return {"concentration": round(self.concentration, 3), "enthusiasm": round(self.enthusiasm, 3),
-                "interest": round(self.interest, 3), "confidence": round(self.confidence, 3)}
 
 
 @dataclass(frozen=True)
@@ -73,13 +59,24 @@ class TurnEvaluation:
     flags: tuple[str, ...] = ()
     flag_notes: tuple[str, ...] = ()    # one readable line per flag
     struggled: bool = False
-    emotion: EmotionPoint | None = None
-    emotion_windows: tuple[EmotionPoint, ...] = ()
+    emotion: EmotionWindow | None = None           # the turn's levels over its span on the session's timeline
+    emotion_windows: tuple[EmotionWindow, ...] = ()  # its 10 s windows, on the same timeline
     emotion_evidence: tuple[str, ...] = ()
     started_at_s: float = 0.0
     ended_at_s: float = 0.0
     audio_s: float = 0.0
     source: str = "offline"
+    words: tuple[Word, ...] = ()        # the transcript's words with their times and confidences
+    audio_path: str | None = None       # the recording, as journaled
+    audio: str | None = None            # the recording relative to the report's folder (set when written)
+
+    @property
+    def uncertain(self) -> bool:
+        return "transcript_uncertain" in self.flags
+
+    def spoken_at_s(self, quote: str) -> float | None:
+        """When the first word of a quote from this answer was spoken (for seeking the recording)."""
+        return quote_start_s(self.transcript, self.words, quote)
 
 
 @dataclass(frozen=True)
@@ -146,7 +143,7 @@ class Evaluation:
     mode: str | None
     turns: tuple[TurnEvaluation, ...]
     overall: Overall
-    emotion_averages: EmotionPoint | None
+    emotion_averages: EmotionLevels | None
     summary: str
     hr: HRSection | None = None
     alignment: Alignment | None = None

@@ -5,10 +5,14 @@ import json
 from dataclasses import asdict
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reports.cohort import FOUR_FIFTHS, Cohort
 from reports.styles import CSS
 from reports.write import write_atomic
+
+if TYPE_CHECKING:
+    from reports.audit import Audit
 
 BIN_WIDTH = 10
 
@@ -22,22 +26,26 @@ def distribution(cohort: Cohort) -> list[tuple[str, int]]:
     return [(f"{i * BIN_WIDTH}-{i * BIN_WIDTH + 9 if i < 9 else 100}", c) for i, c in enumerate(counts)]
 
 
-def cohort_to_dict(cohort: Cohort) -> dict:
+def cohort_to_dict(cohort: Cohort, audit: "Audit | None" = None) -> dict:
+    extra = {}
+    if audit is not None:
+        from reports.audit import audit_to_dict
+        extra["audit"] = audit_to_dict(audit)
     return {"pass_rate": cohort.pass_rate, "pass_count": cohort.pass_count, "total": len(cohort.entries),
             "decisions": cohort.decisions(), "ranking": [asdict(e) for e in cohort.entries],
             "distribution": dict(distribution(cohort)), "groups": [asdict(g) for g in cohort.groups],
-            "four_fifths_threshold": FOUR_FIFTHS, "warnings": list(cohort.warnings)}
+            "four_fifths_threshold": FOUR_FIFTHS, "warnings": list(cohort.warnings), **extra}
 
 
 def _score(score: int | None) -> str:
     return "n/a" if score is None else str(score)
 
 
-def render_cohort_json(cohort: Cohort) -> str:
-    return json.dumps(cohort_to_dict(cohort), indent=2, ensure_ascii=False) + "\n"
+def render_cohort_json(cohort: Cohort, audit: "Audit | None" = None) -> str:
+    return json.dumps(cohort_to_dict(cohort, audit), indent=2, ensure_ascii=False) + "\n"
 
 
-def render_cohort_md(cohort: Cohort) -> str:
+def render_cohort_md(cohort: Cohort, audit: "Audit | None" = None) -> str:
     n = len(cohort.entries)
     lines = ["# Cohort decisions", "",
              f"Pass rate {cohort.pass_rate:g}: the top {cohort.pass_count} of {n} sessions pass "
@@ -45,7 +53,7 @@ def render_cohort_md(cohort: Cohort) -> str:
              "", "| Rank | Session | Candidate | Score | Decision |", "|---|---|---|---|---|"]
     for e in cohort.entries:
         tie = " (tie at cut)" if e.tied_at_cut else ""
-        lines.append(f"| {e.rank or '-'} | {_cell(e.folder)} | {_cell(e.candidate)} | {_score(e.score)} | "
+        lines.append(f"| {e.rank or '-'} | {md_cell(e.folder)} | {md_cell(e.candidate)} | {_score(e.score)} | "
                      f"{e.decision}{tie} |")
     lines += ["", "## Score distribution", "", "```"]
     lines += [f"{label:>7} | {'#' * count} {count}" for label, count in distribution(cohort)]
@@ -55,15 +63,22 @@ def render_cohort_md(cohort: Cohort) -> str:
                   "| Group | Passed | Total | Selection rate | Impact ratio |", "|---|---|---|---|---|"]
         for g in cohort.groups:
             ratio = "n/a" if g.impact_ratio is None else f"{g.impact_ratio:.2f}" + (" ⚠ below 0.8" if g.below_four_fifths else "")
-            lines.append(f"| {_cell(g.group)} | {g.passed} | {g.total} | {g.selection_rate:.2f} | {ratio} |")
+            lines.append(f"| {md_cell(g.group)} | {g.passed} | {g.total} | {g.selection_rate:.2f} | {ratio} |")
         lines.append("")
     if cohort.warnings:
-        lines += ["## Warnings", ""] + [f"- {_cell(w)}" for w in cohort.warnings] + [""]
+        lines += ["## Warnings", ""] + [f"- {md_cell(w)}" for w in cohort.warnings] + [""]
+    if audit is not None:
+        from reports.render_audit import render_audit_md
+        lines.append(render_audit_md(audit))
     return "\n".join(lines)
 
 
-def render_cohort_html(cohort: Cohort) -> str:
+def render_cohort_html(cohort: Cohort, audit: "Audit | None" = None) -> str:
     e = escape
+    audit_section = ""
+    if audit is not None:
+        from reports.render_audit import AUDIT_CSS, render_audit_section
+        audit_section = f"<style>{AUDIT_CSS}</style>{render_audit_section(audit)}"
     rows = "".join(
         f"<tr class=\"{x.decision}\"><td>{x.rank or '-'}</td><td>{e(x.folder)}</td><td>{e(x.candidate)}</td><td>{_score(x.score)}</td>"
         f"<td><strong>{x.decision}</strong>{' (tie at cut)' if x.tied_at_cut else ''}</td></tr>" for x in cohort.entries)
@@ -84,7 +99,7 @@ def render_cohort_html(cohort: Cohort) -> str:
             f"{cohort.pass_count} of {len(cohort.entries)} sessions pass. Ties on score are broken by average "
             f"relevance, then folder name.</p>{warnings}<h2>Ranking</h2><table><tr><th>Rank</th><th>Session</th>"
             f"<th>Candidate</th><th>Score</th><th>Decision</th></tr>{rows}</table><h2>Score distribution</h2>"
-            f"{_histogram(cohort)}{groups}</main></body></html>\n")
+            f"{_histogram(cohort)}{groups}{audit_section}</main></body></html>\n")
 
 
 def _histogram(cohort: Cohort) -> str:
@@ -103,13 +118,21 @@ def _histogram(cohort: Cohort) -> str:
     return "".join(parts) + "</svg>"
 
 
-def write_cohort(cohort: Cohort, out_dir: str | Path) -> dict[str, Path]:
+def write_cohort(cohort: Cohort, out_dir: str | Path, audit: "Audit | None" = None,
+                 audit_pdf: bool = False) -> dict[str, Path]:
+    """cohort.md/json/html; with an audit also audit.csv, and audit.pdf when asked for."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return {"md": write_atomic(out / "cohort.md", render_cohort_md(cohort)),
-            "json": write_atomic(out / "cohort.json", render_cohort_json(cohort)),
-            "html": write_atomic(out / "cohort.html", render_cohort_html(cohort))}
+    written = {"md": write_atomic(out / "cohort.md", render_cohort_md(cohort, audit)),
+               "json": write_atomic(out / "cohort.json", render_cohort_json(cohort, audit)),
+               "html": write_atomic(out / "cohort.html", render_cohort_html(cohort, audit))}
+    if audit is not None:
+        from reports.render_audit import render_audit_csv, render_audit_pdf
+        written["audit_csv"] = write_atomic(out / "audit.csv", render_audit_csv(audit))
+        if audit_pdf:
+            written["audit_pdf"] = write_atomic(out / "audit.pdf", render_audit_pdf(audit))
+    return written
 
 
-def _cell(text: str) -> str:
+def md_cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|").replace("<", "&lt;")

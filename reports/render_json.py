@@ -1,8 +1,9 @@
 """Evaluation -> report.json (schema_version 1).
 
 The keys in the contract (schema_version, candidate, role, turns[question_id, question, kind,
-transcript, relevance, score, emotion, flags, justification], overall[score, recommendation]) are
-stable; everything else is additive and may grow.
+transcript, relevance, score, emotion, flags, justification], overall[score, recommendation, emotion])
+are stable; everything else is additive and may grow. The top-level `emotion.averages` repeats
+`overall.emotion` for one more release and is deprecated.
 """
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from reports.model import EMOTION_ADVISORY, EmotionPoint, Evaluation, Quote, TurnEvaluation
+from nlp.emotion import EmotionWindow
+from reports.model import EMOTION_ADVISORY, Evaluation, Quote, TurnEvaluation
 
 
 def evaluation_to_dict(evaluation: Evaluation) -> dict[str, Any]:
@@ -38,7 +40,10 @@ def evaluation_to_dict(evaluation: Evaluation) -> dict[str, Any]:
             "highest_score": o.highest_score,
             "lowest_score": o.lowest_score,
             "thresholds": asdict(o.thresholds),
+            # advisory context beside the score, never part of it
+            "emotion": ev.emotion_averages.as_dict() if ev.emotion_averages else None,
         },
+        # deprecated: the averages moved to overall.emotion; this key goes in the next schema release
         "emotion": {
             "advisory": EMOTION_ADVISORY,
             "averages": ev.emotion_averages.as_dict() if ev.emotion_averages else None,
@@ -66,7 +71,7 @@ def _turn(t: TurnEvaluation) -> dict[str, Any]:
         "relevance": t.relevance,
         "score": t.score,
         "quality": round(t.quality, 3),
-        "emotion": t.emotion.as_dict() if t.emotion else None,
+        "emotion": t.emotion.levels.as_dict() if t.emotion else None,
         "emotion_windows": [_window(w) for w in t.emotion_windows],
         "flags": list(t.flags),
         "justification": t.justification,
@@ -77,11 +82,14 @@ def _turn(t: TurnEvaluation) -> dict[str, Any]:
         "tips": list(t.tips),
         "quotes": list(t.quotes),
         "source": t.source,
+        "audio": t.audio,
+        "words": [{"text": w.text, "start_s": round(w.start_s, 3), "end_s": round(w.end_s, 3),
+                   "probability": round(w.probability, 4), "uncertain": w.uncertain} for w in t.words],
     }
 
 
-def _window(w: EmotionPoint) -> dict[str, Any]:
-    return {"start_s": round(w.start_s, 2), "end_s": round(w.end_s, 2), **w.as_dict()}
+def _window(w: EmotionWindow) -> dict[str, Any]:
+    return {"start_s": round(w.start_s, 2), "end_s": round(w.end_s, 2), **w.levels.as_dict()}
 
 
 def _quote(q: Quote) -> dict[str, str]:

@@ -158,7 +158,7 @@ def _emotion(ev: Evaluation) -> list[str]:
             "|---|" + "---|" * len(DIMENSIONS)]
     for t in ev.turns:
         if t.emotion is not None:
-            out.append(f"| {_cell(t.question_id)} | " + " | ".join(f"{getattr(t.emotion, d):.2f}" for d in DIMENSIONS) + " |")
+            out.append(f"| {_cell(t.question_id)} | " + " | ".join(f"{getattr(t.emotion.levels, d):.2f}" for d in DIMENSIONS) + " |")
     if ev.emotion_averages is not None:
         out.append("| **Average** | " + " | ".join(f"**{getattr(ev.emotion_averages, d):.2f}**" for d in DIMENSIONS) + " |")
     return out + [""]

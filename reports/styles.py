@@ -54,8 +54,14 @@ svg.chart { display:block; margin: 8px 0; } svg .axis { font-size: 12px; fill: #
 table { border-collapse: collapse; } td, th { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; }
 table.emotion td { text-align: right; } table.emotion td:first-child { text-align: left; } tr.avg td { font-weight: bold; }
 .swatch { display:inline-block; width: 10px; height: 10px; margin-right: 4px; }
+mark.low { background: none; color: inherit; text-decoration: underline wavy #dc6803; text-decoration-thickness: 1px;
+  text-underline-offset: 3px; }
+.legend { font-size: 13px; color: var(--muted); } .legend mark.low { color: var(--ink); }
+.seek { cursor: pointer; } blockquote.seek:hover, span.seek:hover { background: #eef4ff; }
+.player { margin: 6px 0; } .player audio { height: 32px; width: 360px; max-width: 100%; vertical-align: middle; }
+.player a { font-size: 12px; }
 footer { margin-top: 28px; font-size: 12px; color: var(--muted); border-top: 1px solid var(--line); padding-top: 8px; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print { body { background:#fff; font-size: 11px; } main { max-width: none; padding: 0; }
-  header { display:block; } .decisions { margin-top: 8px; } h2 { page-break-after: avoid; } }
+  header { display:block; } .player { display:none; } .decisions { margin-top: 8px; } h2 { page-break-after: avoid; } }
 """

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -38,19 +39,46 @@ def write_reports(record: SessionRecord, out_dir: str | Path,
     from reports.build import build_evaluation
 
     chosen = parse_formats(formats)
-    evaluation = build_evaluation(record)
     out = Path(out_dir)
+    evaluation = with_audio_links(build_evaluation(record), out)
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
     written: dict[str, Path] = {}
     for fmt in chosen:
-        content = _renderer(fmt)(evaluation)
+        content = renderer(fmt)(evaluation)
         written[fmt] = write_atomic(out / f"report.{fmt}", content)
     from reports.render_md import render_transcript_md
     written["transcript"] = write_atomic(out / "transcript.md", render_transcript_md(evaluation))
     return written
 
 
-def _renderer(fmt: str) -> Callable[[Evaluation], str | bytes]:
+def with_audio_links(evaluation: Evaluation, out: Path) -> Evaluation:
+    """Each turn's recording as a path relative to the report's folder, so the report's audio player
+    keeps working when the folder holding both is moved; None when there is no recording on disk."""
+    def link(path: str | None) -> str | None:
+        if not path:
+            return None
+        # a relative path in a journal is relative to the session folder, where its reports are written
+        found = next((p for p in (out / path, Path(path)) if p.is_file()), None)
+        return Path(os.path.relpath(found.resolve(), out.resolve())).as_posix() if found else None
+    return replace(evaluation, turns=tuple(replace(t, audio=link(t.audio_path)) for t in evaluation.turns))
+
+
+def rewrite_reports(folder: str | Path) -> dict[str, Path]:
+    """Render again, from FOLDER's journal, the report files already in FOLDER (e.g. after a review).
+
+    Returns the files written; empty when the folder holds no report yet.
+    """
+    from interview.journal import read_journal
+
+    folder = Path(folder)
+    present = tuple(f for f in FORMATS if (folder / f"report.{f}").is_file())
+    if not present:
+        return {}
+    return write_reports(read_journal(folder).record(), folder, present)
+
+
+def renderer(fmt: str) -> Callable[[Evaluation], str | bytes]:
+    """The function that renders an Evaluation as `fmt` (md, json, html, pdf)."""
     if fmt == "md":
         from reports.render_md import render_md
         return render_md

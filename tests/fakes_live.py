@@ -1,12 +1,11 @@
-"""Test doubles for the live mode: a scripted microphone and detector, a recording speaker, a
-small real transcriber (used until voice/stt.py's WhisperTranscriber is available) and a fixed scorer."""
+"""Test doubles for the live mode: a scripted microphone and detector, a recording speaker and a
+transcriber that reports how much loud audio it was given (the scorer is tests.fakes.FakeScorer)."""
 from __future__ import annotations
 
 from typing import Sequence
 
 import numpy as np
 
-from nlp.assessment import Assessment
 from voice.audio import SAMPLE_RATE_HZ, AudioChunk, Utterance
 from voice.transcript import Segment, Transcript
 
@@ -85,8 +84,3 @@ class RecordingSpeaker:
 
     def prepare(self, text: str) -> None:
         self.prepared.append(text)
-
-
-class FixedScorer:
-    def assess(self, question, transcript, plan) -> Assessment:
-        return Assessment(relevance=50, score=3, quality=0.5, justification=f"{transcript.word_count} words")

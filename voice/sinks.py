@@ -16,7 +16,7 @@ from typing import Callable, Protocol
 
 import numpy as np
 
-from voice.audio import SAMPLE_RATE_HZ, AudioChunk
+from voice.audio import SAMPLE_RATE_HZ, AudioChunk, resample
 from voice.clock import Clock, SystemClock
 from voice.devices import (DeviceInfo, close_quietly, failure_reason, list_devices, reopen_by_name,
                            resolve_device, sounddevice_module)
@@ -112,8 +112,6 @@ class SpeakerSink:
         return playback
 
     def _start(self, audio: AudioChunk, device: DeviceInfo) -> "_Playback":
-        from voice.audio import resample
-
         rate = device.native_rate_hz
         samples = resample(audio.samples, audio.sample_rate_hz, rate).astype(np.float32)
         # silence before (PortAudio's start drop) and latency + 0.1 s after (its end drop)

@@ -14,7 +14,7 @@ import sys
 from voice.errors import VivavoceError
 
 # Order is the order shown in --help.
-COMMANDS = ("replay", "transcribe", "report", "live", "plan", "cohort", "review", "delete", "devices", "doctor")
+COMMANDS = ("replay", "transcribe", "report", "live", "plan", "cohort", "review", "serve", "delete", "devices", "doctor")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -4,13 +4,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from interview.cli.common import config_for, emotion_label, emotion_options, llm_options, max_followups, stt_options
+from interview.cli.common import (config_for, emotion_label, emotion_options, llm_options, max_followups, report_formats,
+                                  stt_options)
 
 
 def run_many(args: argparse.Namespace, folders: list[str]) -> int:
     """Exit 0 when every session succeeded, 1 when any failed (each one named), 2 for bad usage."""
     from interview.batch import BatchSettings, output_folders, run_batch, summary
-    from interview.cli.replay_cmd import _formats
+    from reports import write_reports
     from voice.errors import VivavoceError
     from voice.stt import load_whisper
 
@@ -27,8 +28,8 @@ def run_many(args: argparse.Namespace, folders: list[str]) -> int:
     feelings = emotion_options(args, config)
     llm = llm_options(args, config)
     settings = BatchSettings(
-        stt=options, emotion=feelings, llm=llm, max_followups=max_followups(args, config),
-        formats=_formats(args.format or ",".join(config.get("report", {}).get("formats", ["md", "html", "json"]))),
+        stt=options, emotion=feelings, write_reports=write_reports, llm=llm, max_followups=max_followups(args, config),
+        formats=report_formats(args, config),
         resume=args.resume,
         meta={"stt_model": options.model, "interviewer": f"llm:{llm.model}" if llm else "offline",
               "emotion": emotion_label(feelings)})

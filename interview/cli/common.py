@@ -11,7 +11,8 @@ from interview.config import load_config, setting
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="FILE", help="settings file (TOML); flags override it")
     parser.add_argument("--stt-model", metavar="NAME|PATH",
-                        help="speech model: tiny.en (default), base, or a CTranslate2 whisper folder")
+                        help="speech model: auto (default: tiny.en, and whisper base only where tiny.en "
+                             "decodes poorly), tiny.en, base, or a CTranslate2 whisper folder")
     parser.add_argument("--beam-size", type=int, metavar="N", help="whisper beam size (default 5)")
     parser.add_argument("--language", metavar="CODE", help="spoken language for multilingual models (e.g. de)")
 
@@ -77,6 +78,18 @@ def llm_options(args: argparse.Namespace, config: dict[str, Any]):
     if options is not None and section.get("api_key") and not os.environ.get(options.api_key_env):
         os.environ[options.api_key_env] = str(section["api_key"])  # in-process only, never written out
     return options
+
+
+def report_formats(args: argparse.Namespace, config: dict[str, Any]) -> tuple[str, ...]:
+    """--format, else the config file's [report] formats, else md,html,json; a bad name is one error naming it."""
+    from reports import DEFAULT_FORMATS, parse_formats
+    from voice.errors import VivavoceError
+
+    text = args.format or ",".join(config.get("report", {}).get("formats", DEFAULT_FORMATS))
+    try:
+        return parse_formats(text)
+    except VivavoceError as e:
+        raise VivavoceError(f"--format {text}: {e.message}", e.hint) from None
 
 
 def max_followups(args: argparse.Namespace, config: dict[str, Any]) -> int:

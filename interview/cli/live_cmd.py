@@ -136,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
             if consent_event is None:
                 journal.append_event("consent", given=True, method=consent.method, at=SystemClock.wall_iso(),
                                      heard=consent.heard)
-            from interview.assembly import build_judging
+            from interview.session_parts import build_judging
             from nlp.emotion_local import build_emotion_classifier
 
             judging = build_judging(llm, notify=view.line, record=journal.append_event, max_followups=followups)

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 from interview.cli.common import (add_emotion_arguments, add_interviewer_arguments, add_model_arguments, config_for,
-                                 emotion_label, emotion_options, llm_options, max_followups, stt_options, warn)
+                                 emotion_label, emotion_options, llm_options, max_followups, report_formats,
+                                 stt_options, warn)
 
 NAME = "replay"
 HELP = "analyse a folder of recorded answers (plan.yaml + <question id>.wav ...) and write reports"
@@ -63,11 +64,11 @@ def _run_one(args: argparse.Namespace, folder: str) -> int:
     source = open_replay_folder(folder, plan_path=args.plan, job_description=args.jd,
                                 resume=args.candidate_resume)
     out = Path(args.out) if args.out else source.folder / "analysis"
-    formats = _formats(args.format or ",".join(config.get("report", {}).get("formats", ["md", "html", "json"])))
+    formats = report_formats(args, config)
     options = stt_options(args, config)
     feelings = emotion_options(args, config)
 
-    from interview.assembly import replay_parts
+    from interview.session_parts import replay_parts
     from voice.stt import load_whisper
 
     load_whisper(options)  # fail on a bad model before any output is written
@@ -94,17 +95,6 @@ def _run_one(args: argparse.Namespace, folder: str) -> int:
         for kind, path in written.items():
             print(f"{kind}: {path}")
     return 0
-
-
-def _formats(text: str) -> tuple[str, ...]:
-    from voice.errors import VivavoceError
-
-    wanted = tuple(f.strip().lower() for f in text.split(",") if f.strip())
-    unknown = [f for f in wanted if f not in ("md", "html", "json", "pdf")]
-    if unknown or not wanted:
-        raise VivavoceError(f"--format {text}: unknown format {', '.join(unknown) or '(none)'}",
-                            "choose from md, html, json, pdf")
-    return wanted
 
 
 class _Progress:

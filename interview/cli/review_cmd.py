@@ -1,4 +1,4 @@
-"""`interview review DIR --reviewer NAME --decision advance|reject --note TEXT`: a person's hiring decision.
+"""`interview review DIR --reviewer NAME --decision advance|reject|hold --note TEXT`: a person's hiring decision.
 
 The decision is appended to the session's journal (never rewriting what the system recorded) and the
 reports in DIR are rendered again, so they show the system recommendation and the human decision side by side.
@@ -6,12 +6,11 @@ reports in DIR are rendered again, so they show the system recommendation and th
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+
+from interview.review import DECISIONS
 
 NAME = "review"
 HELP = "record a reviewer's decision on a session and update its reports"
-DECISIONS = ("advance", "reject")
-MAX_NOTE_CHARS = 2000
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,31 +21,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from interview.journal import JOURNAL_NAME, Journal, read_journal
-    from reports.write import FORMATS, write_reports
+    from interview.journal import JOURNAL_NAME
+    from interview.review import checked_review, record_review
+    from reports import rewrite_reports
     from voice.clock import SystemClock
-    from voice.errors import VivavoceError
 
-    folder = Path(args.folder)
-    if not (folder / JOURNAL_NAME).is_file():
-        raise VivavoceError(f"{folder}: not a session folder (no {JOURNAL_NAME})",
-                            "give the folder that 'interview replay' or 'interview live' wrote")
-    reviewer = " ".join(args.reviewer.split())
-    if not reviewer:
-        raise VivavoceError("--reviewer is empty", "name the person who made the decision")
-    note = " ".join(args.note.split())
-    if len(note) > MAX_NOTE_CHARS:
-        raise VivavoceError(f"--note is {len(note)} characters, over {MAX_NOTE_CHARS}")
-    read_journal(folder)  # a journal without a header is refused before anything is appended
-    with Journal(folder / JOURNAL_NAME) as journal:
-        journal.append_event("review", reviewer=reviewer, decision=args.decision, note=note,
-                             at=SystemClock.wall_iso())
-    present = tuple(f for f in FORMATS if (folder / f"report.{f}").is_file())
-    if present:
-        written = write_reports(read_journal(folder).record(), folder, present)
-        if not args.quiet:
-            for kind, path in written.items():
-                print(f"{kind}: {path}")
-    elif not args.quiet:
-        print(f"review recorded in {folder / JOURNAL_NAME} (no reports to update)")
+    review = checked_review(args.reviewer, args.decision, args.note)
+    record_review(args.folder, review, at=SystemClock.wall_iso())
+    written = rewrite_reports(args.folder)
+    if not args.quiet:
+        for kind, path in written.items():
+            print(f"{kind}: {path}")
+        if not written:
+            print(f"review recorded in {args.folder}/{JOURNAL_NAME} (no reports to update)")
     return 0

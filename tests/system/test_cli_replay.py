@@ -129,6 +129,19 @@ def test_journal_keeps_segments_and_confidences(replayed):
 
 
 @pytest.mark.integration
+def test_report_gives_each_word_its_time_and_confidence_and_links_the_recording(replayed, replay_folder):
+    _, out = replayed
+    turns = {t["question_id"]: t for t in json.loads((out / "report.json").read_text())["turns"]}
+    first = turns["DE_Q1"]
+    assert (out / first["audio"]).resolve() == (replay_folder / "DE_Q1.wav").resolve()
+    assert " ".join(w["text"] for w in first["words"]) == first["transcript"]
+    assert all(0 <= w["probability"] <= 1 and w["uncertain"] == (w["probability"] < 0.5) for w in first["words"])
+    assert turns["DE_Q6"]["audio"] is None and turns["DE_Q6"]["words"] == []
+    html = (out / "report.html").read_text()
+    assert f'src="{first["audio"]}"' in html and "data-seek=" in html
+
+
+@pytest.mark.integration
 def test_report_rerenders_from_the_journal(replayed):
     _, out = replayed
     before = json.loads((out / "report.json").read_text())

@@ -73,7 +73,7 @@ def test_enthusiasm_follows_the_words(emotion_embedder):
     bored = c.classify(*answer(np.zeros(0, np.float32),
                                "I built the data pipeline. It was assigned to me. The reports got faster. "
                                "It was fine, nothing special."))
-    assert eager.enthusiasm > bored.enthusiasm + 0.2
+    assert eager.levels.enthusiasm > bored.levels.enthusiasm + 0.2
 
 
 def test_off_topic_rambling_lowers_concentration(emotion_embedder):
@@ -83,7 +83,7 @@ def test_off_topic_rambling_lowers_concentration(emotion_embedder):
     rambling = c.classify(*answer(np.zeros(0, np.float32),
                                   "I built the pipeline, and anyway that reminds me of my holiday in Spain, "
                                   "the food was great, where was I, my cousin has a boat."))
-    assert focused.concentration > rambling.concentration + 0.2
+    assert focused.levels.concentration > rambling.levels.concentration + 0.2
 
 
 @pytest.mark.parametrize("base", [25, 70])
@@ -91,12 +91,12 @@ def test_lively_delivery_of_the_same_words_is_more_enthusiastic(emotion_embedder
     """Alone (prior baseline) and within one session, at a low and at a high base pitch."""
     alone = [classifier(emotion_embedder).classify(*answer(voices[f"{k}{base}"].samples, CONTENT))
              for k in ("flat", "lively")]
-    assert alone[1].enthusiasm > alone[0].enthusiasm + 0.05
+    assert alone[1].levels.enthusiasm > alone[0].levels.enthusiasm + 0.05
     session = classifier(emotion_embedder)
     for k in ("flat", "lively"):
         session.classify(*answer(voices[f"{k}{base}"].samples, CONTENT))
     flat, lively = session.finalize()
-    assert lively.enthusiasm > flat.enthusiasm + 0.05
+    assert lively.levels.enthusiasm > flat.levels.enthusiasm + 0.05
 
 
 def test_normalisation_keeps_the_order_across_two_voices_in_one_session(emotion_embedder, voices):
@@ -104,9 +104,9 @@ def test_normalisation_keeps_the_order_across_two_voices_in_one_session(emotion_
     for name in ("flat25", "lively25", "flat70", "lively70"):
         session.classify(*answer(voices[name].samples, CONTENT))
     flat25, lively25, flat70, lively70 = session.finalize()
-    assert lively25.enthusiasm > flat25.enthusiasm and lively70.enthusiasm > flat70.enthusiasm
+    assert lively25.levels.enthusiasm > flat25.levels.enthusiasm and lively70.levels.enthusiasm > flat70.levels.enthusiasm
     # a higher voice is not by itself livelier: both flat readings stay below both lively ones
-    assert max(flat25.enthusiasm, flat70.enthusiasm) < min(lively25.enthusiasm, lively70.enthusiasm)
+    assert max(flat25.levels.enthusiasm, flat70.levels.enthusiasm) < min(lively25.levels.enthusiasm, lively70.levels.enthusiasm)
 
 
 def test_hesitant_delivery_lowers_confidence_and_concentration(emotion_embedder, voices):
@@ -114,8 +114,8 @@ def test_hesitant_delivery_lowers_confidence_and_concentration(emotion_embedder,
     session.classify(*answer(voices["fluent"].samples, CONTENT))
     session.classify(*answer(voices["hesitant"].samples, HESITANT_WORDS))
     fluent, hesitant = session.finalize()
-    assert hesitant.confidence < fluent.confidence - 0.1
-    assert hesitant.concentration < fluent.concentration - 0.1
+    assert hesitant.levels.confidence < fluent.levels.confidence - 0.1
+    assert hesitant.levels.concentration < fluent.levels.concentration - 0.1
     assert any("long pause" in e for e in hesitant.evidence)
     assert any("fillers" in e for e in hesitant.evidence)
 
@@ -127,7 +127,7 @@ def test_silence_is_null_with_the_real_model(emotion_embedder):
 def test_a_two_word_answer_works(emotion_embedder, voices):
     short = voices["fluent"].samples[: 16000]
     scores = classifier(emotion_embedder).classify(*answer(short, "Yes, definitely."))
-    assert all(0.0 <= getattr(scores, d) <= 1.0 for d in DIMENSIONS)
+    assert all(0.0 <= getattr(scores.levels, d) <= 1.0 for d in DIMENSIONS)
 
 
 def test_a_five_minute_answer_completes_with_bounded_memory(emotion_embedder, voices):

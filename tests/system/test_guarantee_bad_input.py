@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from interview.plan import Plan, load_plan, parse_plan
 from tests.conftest import REPO
-from voice.audio import SAMPLE_RATE_HZ, decode_file
+from voice.audio import SAMPLE_RATE_HZ, AudioChunk, Utterance, decode_file
 from voice.errors import PlanError, VivavoceError
-from voice.stt import speech_pieces
+from voice.stt import SttOptions, WhisperTranscriber, speech_pieces
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -256,13 +256,9 @@ def test_long_speech_is_cut_into_bounded_pieces_in_order(spans, max_piece_s):
 
 @pytest.mark.integration
 def test_long_answer_transcribed_piece_by_piece_keeps_every_word_in_time_order(speak, transcriber):
-    from voice.audio import Utterance
-    from voice.stt import SttOptions, WhisperTranscriber
-
     first = decode_file(speak("I trained the model with early stopping.", "piece1.wav"))
     second = decode_file(speak("Then we deployed it with Docker and FastAPI.", "piece2.wav"))
     gap = np.zeros(SAMPLE_RATE_HZ, np.float32)
-    from voice.audio import AudioChunk
     audio = AudioChunk(np.concatenate([first.samples, gap, second.samples]))
     utterance = Utterance(audio=audio, start_s=0.0, end_s=audio.duration_s)
     # pieces of 2 s of speech force several whisper calls on this ~6 s answer

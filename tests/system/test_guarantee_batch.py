@@ -71,14 +71,15 @@ def test_ray_executor_on_a_local_ray_instance(tmp_path):
 
     from interview.batch import BatchSettings, output_folders, run_batch
     from nlp.emotion_local import EmotionOptions
+    from reports import write_reports
     from voice.stt import SttOptions
 
     folders = [str(make_session(tmp_path / f"s{i}", ONE)) for i in range(2)]
     ray.init(num_cpus=2, include_dashboard=False)
     try:
-        results = run_batch(output_folders(folders, str(tmp_path / "out")),
-                            BatchSettings(stt=SttOptions(), emotion=EmotionOptions(enabled=False), max_followups=0,
-                                          formats=("json",)), workers=2, executor="ray")
+        settings = BatchSettings(stt=SttOptions(), emotion=EmotionOptions(enabled=False),
+                                 write_reports=write_reports, max_followups=0, formats=("json",))
+        results = run_batch(output_folders(folders, str(tmp_path / "out")), settings, workers=2, executor="ray")
     finally:
         ray.shutdown()
     assert [r.ok for r in results] == [True, True]

@@ -2,7 +2,7 @@
 import subprocess
 import sys
 
-from tests.conftest import REPO
+from tests.conftest import REPO, assert_clean_error, run_cli
 
 HEAVY = ("torch", "transformers", "faster_whisper", "ctranslate2", "sounddevice", "pyttsx3", "openai", "weasyprint")
 
@@ -24,8 +24,6 @@ def test_help_lists_the_commands():
 
 
 def test_quiet_and_verbose_work_before_and_after_the_command(tmp_path):
-    from tests.conftest import assert_clean_error, run_cli
-
     for args in (["-q", "replay", str(tmp_path / "absent")], ["replay", str(tmp_path / "absent"), "--quiet"],
                  ["replay", str(tmp_path / "absent"), "-v"]):
         assert_clean_error(run_cli(*args), "no such folder")

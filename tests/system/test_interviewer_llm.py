@@ -6,7 +6,8 @@ import random
 
 from interview.llm import LLMFallbacks, LLMOptions, OpenAIChat
 from interview.llm_interviewer import LLMInterviewer
-from tests.fakes_llm import FakeChat, FakeClock, failing_chat
+from tests.fakes import FakeClock
+from tests.fakes_llm import FakeChat, failing_chat
 from tests.stub_openai import StubOpenAI, hang, status
 from tests.unit.test_interviewer import BIAS, GOOD, PIPE, PLAN, STRUGGLE, turn
 

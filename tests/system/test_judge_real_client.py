@@ -5,7 +5,7 @@ import random
 
 from interview.judge import LLMJudge
 from interview.llm import LLMOptions, OpenAIChat
-from tests.fakes_llm import FakeClock, FakeScorer
+from tests.fakes import FakeClock, FakeScorer
 from tests.stub_openai import StubOpenAI, hang, status
 from tests.unit.test_judge import ANSWER, INJECTION, PLAN, Q, verdict
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from interview.llm import (LLMFallbacks, LLMOptions, OpenAIChat, add_llm_arguments, llm_options_from_args,
                            retry_after_s)
 from interview.structured import ask_structured, delimited, extract_json
-from tests.fakes_llm import FakeClock
+from tests.fakes import FakeClock
 from tests.stub_openai import GARBAGE, StubOpenAI, hang, status
 from voice.errors import LLMError
 

@@ -18,7 +18,7 @@ import pytest
 from interview.judge import LLMJudge
 from interview.llm import LLMFallbacks, LLMOptions, OpenAIChat
 from interview.llm_interviewer import LLMInterviewer
-from tests.fakes_llm import FakeScorer
+from tests.fakes import FakeScorer
 from tests.unit.test_interviewer import BIAS, PIPE, PLAN, STRUGGLE, turn
 from voice.transcript import Transcript
 

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from interview.journal import Journal
-from tests.fakes_reports import assessment, question, sample_record, turn
+from tests.fakes_reports import assessment, question, sample_record, turn, write_session
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -20,16 +19,6 @@ def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
            "HF_HUB_OFFLINE": "1"}
     return subprocess.run([sys.executable, "-m", "interview", *args], capture_output=True, text=True,
                           timeout=300, env=env, cwd=cwd)
-
-
-def write_session(folder: Path, record) -> Path:
-    with Journal(folder / "journal.jsonl") as journal:
-        journal.write_header(record.plan, dict(record.meta))
-        for t in record.turns:
-            journal.append_turn(t)
-        for review in record.reviews:
-            journal.append_event("review", **{k: v for k, v in review.items() if k != "type"})
-    return folder
 
 
 def scored_session(folder: Path, name: str, quality: float) -> Path:
@@ -115,3 +104,29 @@ def test_cohort_bad_input_is_one_line_exit_2(tmp_path, case):
     assert result.returncode == 2
     no_traceback(result)
     assert result.stderr.startswith("error: ")
+
+
+def test_cohort_with_self_reported_categories_prints_and_exports_the_bias_audit(tmp_path):
+    folders = [scored_session(tmp_path / f"s{i}", f"Cand {i}", q) for i, q in enumerate([0.9, 0.8, 0.7, 0.2, 0.6])]
+    groups = tmp_path / "groups.csv"
+    groups.write_text("candidate,sex,race_ethnicity\nCand 0,Female,Asian\nCand 1,Male,White\nCand 2,Female,White\n"
+                      "Cand 3,Male,Asian\nCand 4,declined,\n")
+    out = tmp_path / "cohort"
+    result = cli("cohort", *map(str, folders), "--pass-rate", "0.4", "--groups", str(groups), "--audit-pdf",
+                 "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "Bias audit" in result.stdout and "Sex x race/ethnicity" in result.stdout
+    assert "Unknown category: 1" in result.stdout
+    audit = json.loads((out / "cohort.json").read_text())["audit"]
+    sex = {r["category"]: r for r in next(t for t in audit["tables"] if t["dimension"] == "sex")["rows"]}
+    assert (sex["Female"]["selected"], sex["Male"]["selected"]) == (1, 1)
+    assert audit["metadata"]["sessions"] == 5 and audit["metadata"]["vivavoce_version"]
+    assert (out / "audit.csv").read_text().startswith("table,category,applicants")
+    text = subprocess.run(["pdftotext", str(out / "audit.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Bias audit" in text and "Race/ethnicity" in text and "four-fifths" in text
+
+
+def test_audit_pdf_needs_groups(tmp_path):
+    good = scored_session(tmp_path / "good", "Cand", 0.5)
+    result = cli("cohort", str(good), "--audit-pdf", "--out", str(tmp_path))
+    assert result.returncode == 2 and result.stderr.startswith("error: ") and "--groups" in result.stderr

@@ -1,7 +1,9 @@
 """report.html rendered by headless Chromium, report.pdf read back by pdftotext."""
 from __future__ import annotations
 
+import base64
 import dataclasses
+import hashlib
 import re
 import shutil
 import subprocess
@@ -12,7 +14,7 @@ import pytest
 from reports import write_reports
 from reports.build import build_evaluation
 from reports.chart import COLOURS
-from reports.render_html import render_html
+from reports.render_html import SEEK_SCRIPT, SEEK_SCRIPT_HASH, render_html
 from tests.fakes_reports import assessment, sample_record
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -68,7 +70,12 @@ def test_html_without_emotion_has_no_chart_but_the_note(tmp_path):
 def test_html_is_self_contained():
     html = render_html(build_evaluation(sample_record()))
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", html)
-    assert "<script" not in html and "<link" not in html and "<svg" in html
+    assert "<link" not in html and "<svg" in html
+    # one script, the report's own, and the Content-Security-Policy allows exactly it, by its hash
+    assert html.count("<script") == 1 and f"<script>{SEEK_SCRIPT}</script>" in html
+    policy = re.search(r'Content-Security-Policy" content="([^"]+)"', html).group(1)
+    assert f"script-src '{SEEK_SCRIPT_HASH}'" in policy and "default-src 'none'" in policy
+    assert SEEK_SCRIPT_HASH == "sha256-" + base64.b64encode(hashlib.sha256(SEEK_SCRIPT.encode()).digest()).decode()
 
 
 def test_script_answer_stays_inert(tmp_path):
@@ -80,7 +87,7 @@ def test_script_answer_stays_inert(tmp_path):
                                  plan=dataclasses.replace(record.plan, candidate="<img src=x onerror=alert(1)>"))
     path = write_reports(record, tmp_path, formats=("html",))["html"]
     html = path.read_text()
-    assert "<script" not in html.lower() and "<img" not in html.lower()
+    assert html.lower().count("<script") == 1 and "<img" not in html.lower()   # the one is the report's own
     assert "&lt;script&gt;document.title=" in html
     image = screenshot(path, tmp_path)
     assert image.getcolors(maxcolors=1 << 24)  # it rendered

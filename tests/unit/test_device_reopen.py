@@ -10,6 +10,7 @@ import pytest
 from tests.fakes import FakeClock, tone
 from tests.fakes_devices import (Deliver, FakeDeviceList, FakeInputStreams, FakeOutputStreams, FakePortAudioError,
                                  Play, built_in, usb_mic, usb_speaker)
+from voice.audio import AudioChunk
 from voice.errors import DeviceError
 from voice.sinks import SpeakerSink
 from voice.sources import MicSource
@@ -138,7 +139,7 @@ def speaker(streams, lists, **options) -> SpeakerSink:
 def test_a_speaker_that_fails_plays_again_from_the_start_on_the_device_found_again(caplog):
     streams = FakeOutputStreams(Play("end_after", blocks=3), Play("finish"))
     sink = speaker(streams, [[built_in(0), usb_speaker(4, 16000)], [built_in(0), usb_speaker(6, 16000)]])
-    audio = tone(0.3)
+    audio = AudioChunk(tone(220.0, 0.3))
     with caplog.at_level(logging.WARNING, logger="voice.sinks"):
         sink.play(audio)
     assert [o["device"] for o in streams.opened] == [4, 6]
@@ -152,7 +153,7 @@ def test_a_speaker_that_fails_twice_is_a_device_error():
     streams = FakeOutputStreams(Play("end_after", blocks=2), FakePortAudioError("Device unavailable"))
     sink = speaker(streams, [[usb_speaker(4, 16000)]], reopen_wait_s=1.0)
     with pytest.raises(DeviceError) as e:
-        sink.play(tone(0.3))
+        sink.play(AudioChunk(tone(220.0, 0.3)))
     assert e.value.message.startswith("the speaker 'USB Headset Speaker' could not play (the stream ended before "
                                       "the audio did) and could not be reopened (")
     assert len(streams.opened) >= 2 and sink._clock.now_s() >= 1.0
@@ -162,5 +163,5 @@ def test_a_stalled_speaker_is_retried_once_then_a_device_error():
     streams = FakeOutputStreams(Play("stall_after", blocks=2), Play("stall_after", blocks=2))
     sink = speaker(streams, [[usb_speaker(4, 16000)]], stall_s=0.05)
     with pytest.raises(DeviceError, match="nor after being reopened .playback stalled for over 0.05 s"):
-        sink.play(tone(0.1))
+        sink.play(AudioChunk(tone(220.0, 0.1)))
     assert len(streams.opened) == 2

@@ -4,13 +4,13 @@ import math
 import numpy as np
 import pytest
 
-from nlp.emotion import DIMENSIONS, NoEmotion
-from nlp.emotion_local import (EmotionOptions, LocalEmotionClassifier, average_emotion,
-                               build_emotion_classifier, renormalise_session)
+from nlp.emotion import DIMENSIONS, EmotionLevels, NoEmotion, average_emotion
+from nlp.emotion_local import EmotionOptions, LocalEmotionClassifier, build_emotion_classifier, renormalise_session
 from nlp.fusion import VOICE_WEIGHT, Baseline, fuse
 from nlp.prosody import features_from_arrays
 from nlp.text_emotion import load_head, split_for_model
-from tests.fakes_emotion import FakeEmbedder, answer, tone
+from tests.fakes import FakeEmbedder, tone
+from tests.fakes_emotion import answer
 from voice.transcript import Transcript
 
 
@@ -20,7 +20,7 @@ def classifier():
 
 
 def valid(scores):
-    return all(0.0 <= getattr(scores, d) <= 1.0 and math.isfinite(getattr(scores, d)) for d in DIMENSIONS)
+    return all(0.0 <= getattr(scores.levels, d) <= 1.0 and math.isfinite(getattr(scores.levels, d)) for d in DIMENSIONS)
 
 
 def test_off_gives_no_emotion_and_on_gives_the_local_classifier():
@@ -50,7 +50,7 @@ def test_voice_off_ignores_the_audio():
     flat = text_only.classify(*answer(tone(150, 3.0), "I built the pipeline."))
     glide = text_only.classify(*answer(tone(150 * 2 ** np.sin(np.linspace(0, 20, 48000)), 3.0),
                                        "I built the pipeline."))
-    assert flat.as_dict() == glide.as_dict()
+    assert flat.levels == glide.levels
     assert "words only (no voice channel)" in flat.evidence
 
 
@@ -70,9 +70,9 @@ def test_finalize_rescores_against_the_whole_session_and_keeps_nulls(classifier)
                                          "I built the pipeline."))
     final = classifier.finalize()
     assert final[1] is None and len(final) == 3
-    assert final[2].enthusiasm > final[0].enthusiasm
+    assert final[2].levels.enthusiasm > final[0].levels.enthusiasm
     # the first turn was scored before the lively one was known; the session baseline moves it
-    assert final[0].enthusiasm != quiet.enthusiasm
+    assert final[0].levels.enthusiasm != quiet.levels.enthusiasm
     assert classifier.rescored(quiet) == final[0] and classifier.rescored(lively) == final[2]
     assert renormalise_session(classifier.evidence) == final
 
@@ -86,9 +86,9 @@ def test_one_odd_turn_does_not_redefine_normal():
 
 def test_fusion_is_text_alone_without_voice_and_weighted_with_it():
     text = np.array([0.2, 0.8, 0.5, 0.6])
-    assert list(fuse(text, None).values()) == pytest.approx(list(text))
-    fused = fuse(text, {d: 1.0 for d in DIMENSIONS})
-    assert fused["enthusiasm"] == pytest.approx(0.8 * (1 - VOICE_WEIGHT["enthusiasm"]) + VOICE_WEIGHT["enthusiasm"])
+    assert [getattr(fuse(text, None), d) for d in DIMENSIONS] == pytest.approx(list(text))
+    fused = fuse(text, EmotionLevels(1.0, 1.0, 1.0, 1.0))
+    assert fused.enthusiasm == pytest.approx(0.8 * (1 - VOICE_WEIGHT["enthusiasm"]) + VOICE_WEIGHT["enthusiasm"])
 
 
 def test_long_text_is_split_under_the_model_limit():
@@ -105,6 +105,6 @@ def test_the_shipped_head_covers_every_dimension():
 
 def test_average_emotion_skips_nulls(classifier):
     a = classifier.classify(*answer(tone(150, 2.0), "I built it."))
-    avg = average_emotion([a, None, a])
-    assert avg == a.as_dict()
+    avg = average_emotion([a.levels, None, a.levels])
+    assert avg == a.levels
     assert average_emotion([None]) is None

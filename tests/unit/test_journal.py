@@ -4,7 +4,7 @@ from interview.journal import Journal, read_journal
 from interview.plan import Plan, Question
 from interview.records import Turn
 from nlp.assessment import Assessment
-from nlp.emotion import EmotionScores, EmotionWindow
+from nlp.emotion import EmotionLevels, EmotionScores, EmotionWindow
 from voice.transcript import Segment, Transcript
 
 PLAN = Plan(role="Data Engineer", questions=(Question("A", "Why?"), Question("B", "How?")))
@@ -13,7 +13,8 @@ PLAN = Plan(role="Data Engineer", questions=(Question("A", "Why?"), Question("B"
 def turn(qid: str, text: str = "an answer") -> Turn:
     return Turn(question=Question(qid, "Why?"), transcript=Transcript(text, (Segment(0.0, 1.5, text, -0.2, 0.01),)),
                 assessment=Assessment(relevance=80, score=4, quality=0.7, justification="ok", covered=("x",)),
-                emotion=EmotionScores(0.5, 0.6, 0.7, 0.8, ("cue",), (EmotionWindow(0, 10, 0.1, 0.2, 0.3, 0.4),)),
+                emotion=EmotionScores(EmotionLevels(0.5, 0.6, 0.7, 0.8), ("cue",),
+                                      (EmotionWindow(0, 10, EmotionLevels(0.1, 0.2, 0.3, 0.4)),)),
                 flags=("struggled",), audio_path="A.wav", audio_s=1.5)
 
 

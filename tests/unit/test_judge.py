@@ -3,16 +3,19 @@ the injection detector on its table of attempts and honest look-alikes."""
 from __future__ import annotations
 
 import json
-
 from pathlib import Path
 
 import pytest
 import yaml
 
+from interview.journal import Journal, read_journal
 from interview.judge import LLMJudge, detect_injection, quotes_as_written
 from interview.llm import LLMFallbacks
 from interview.plan import Plan, Question
-from tests.fakes_llm import FakeChat, FakeScorer, failing_chat
+from interview.session import SessionParts, run_session
+from reports.build import build_evaluation
+from tests.fakes import FakeScorer, FakeTranscriber, ScriptedAnswers
+from tests.fakes_llm import FakeChat, failing_chat
 from voice.transcript import Transcript
 
 Q = Question(id="ML_Q1", text="Tell me about a model you deployed.", competency="machine learning",
@@ -101,3 +104,15 @@ def test_verbatim_check_ignores_case_spacing_and_curly_quotes():
     kept, dropped = quotes_as_written(["I DON\u2019T   know", "made up"], "well, I don't know really")
     # kept as the transcript writes it, so the report's strict verbatim check keeps it too
     assert kept == ("I don't know",) and dropped == 1
+
+
+def test_a_session_journals_both_verdicts_and_the_report_names_both_scores(tmp_path):
+    parts = SessionParts(answers=ScriptedAnswers({"ML_Q1": "words"}), transcriber=FakeTranscriber(ANSWER.text),
+                         scorer=LLMJudge(FakeChat(verdict(score=5)), FakeScorer(score=2), model_name="m"))
+    with Journal(tmp_path / "journal.jsonl") as journal:
+        journal.write_header(PLAN, {})
+        run_session(PLAN, parts, journal)
+    turn = read_journal(tmp_path).record().turns[0]
+    assert (turn.judge["source"], turn.judge["llm_score"], turn.judge["offline_score"]) == ("llm", 5, 2)
+    notes = build_evaluation(read_journal(tmp_path).record()).turns[0].flag_notes
+    assert "needs_review: the LLM judge and the offline scorer disagree (LLM judge 5/5, offline scorer 2/5)" in notes

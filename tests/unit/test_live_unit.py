@@ -11,7 +11,8 @@ from interview.live import LiveAnswers, consent_answer, voice_command
 from interview.live_listen import ListenOptions, Listener, RememberingTranscriber
 from interview.plan import Plan, Question
 from interview.session import SessionParts, run_session
-from tests.fakes_live import CountingTranscriber, FixedScorer, LoudnessDetector, RecordingSpeaker, ScriptedMic
+from tests.fakes import FakeScorer
+from tests.fakes_live import CountingTranscriber, LoudnessDetector, RecordingSpeaker, ScriptedMic
 from voice.audio import decode_file
 from voice.endpoint import EndpointOptions
 
@@ -167,7 +168,7 @@ def test_session_folder_is_a_replay_folder(tmp_path):
     answers, _, remembering = live(tmp_path, mic, transcriber)
     with Journal(tmp_path / "journal.jsonl") as journal:
         journal.write_header(PLAN, {"mode": "live"})
-        record = run_session(PLAN, SessionParts(answers=answers, transcriber=remembering, scorer=FixedScorer()),
+        record = run_session(PLAN, SessionParts(answers=answers, transcriber=remembering, scorer=FakeScorer()),
                              journal)
     assert [t.question.id for t in record.turns] == ["q1", "q2"]
     # the loop used the transcripts made while listening: no second transcription
@@ -218,7 +219,7 @@ def test_a_settled_next_question_is_spoken_while_the_answer_is_scored(tmp_path, 
     interviewer = OfflineInterviewer(FollowupOptions(max_followups_per_question=max_followups))
     with Journal(tmp_path / "journal.jsonl") as journal:
         journal.write_header(PLAN, {"mode": "live"})
-        record = run_session(PLAN, SessionParts(answers=answers, transcriber=remembering, scorer=FixedScorer(),
+        record = run_session(PLAN, SessionParts(answers=answers, transcriber=remembering, scorer=FakeScorer(),
                                                 interviewer=interviewer), journal)
     answers.close()
     assert seen_while_transcribing == [spoken_early]

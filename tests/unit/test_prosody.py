@@ -4,7 +4,7 @@ import pytest
 
 from nlp.prosody import features_from_arrays, pitch_track
 from nlp.text_features import filler_count
-from tests.fakes_emotion import tone
+from tests.fakes import tone
 
 
 def feats(samples, text="", words=0):

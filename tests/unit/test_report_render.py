@@ -35,6 +35,10 @@ def test_json_contract_keys(written):
     assert kinds == ["planned", "followup", "planned", "planned", "planned"]
     assert report["turns"][3]["score"] is None and "no_answer" in report["turns"][3]["flags"]
     assert "advisory" in report["emotion"]["advisory"]
+    # the session's averages over the three turns with emotion; the deprecated key repeats them
+    assert report["overall"]["emotion"] == {"concentration": 0.633, "enthusiasm": 0.5, "interest": 0.55,
+                                            "confidence": 0.55}
+    assert report["emotion"]["averages"] == report["overall"]["emotion"]
 
 
 def test_md_has_every_section_and_question(written):
@@ -66,7 +70,9 @@ def test_files_are_private_and_no_temp_left(written):
 def test_emotion_off_is_graceful(tmp_path):
     paths = write_reports(sample_record(with_emotion=False), tmp_path, formats=("md", "json"))
     assert "Emotion tracking was off" in paths["md"].read_text()
-    assert all(t["emotion"] is None for t in json.loads(paths["json"].read_text())["turns"])
+    report = json.loads(paths["json"].read_text())
+    assert all(t["emotion"] is None for t in report["turns"])
+    assert report["overall"]["emotion"] is None
 
 
 def test_unknown_format_is_a_user_error():

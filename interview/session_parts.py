@@ -1,4 +1,5 @@
-"""Choosing the interviewer and the scorer for a session: offline by default, an LLM when configured.
+"""A session's parts: the scorer and interviewer (offline by default, an LLM when configured) and, for a
+replay, the whole SessionParts (whisper, that judging, the emotion classifier).
 
 Shared by replay and live so both behave the same; nothing here prints (the CLI passes `notify`).
 """
@@ -8,8 +9,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from interview.interviewer import Interviewer
-from interview.llm import LLMOptions
-from interview.session import Scorer
+from interview.llm import LLMFallbacks, LLMOptions, OpenAIChat
+from interview.session import Scorer, SessionParts
 from voice.clock import Clock, SystemClock
 
 
@@ -34,7 +35,6 @@ def build_judging(llm: LLMOptions | None, *, notify: Callable[[str], None] | Non
     offline_interviewer = OfflineInterviewer(followups)
     if llm is None:
         return Judging(offline_scorer, offline_interviewer, None)
-    from interview.llm import LLMFallbacks, OpenAIChat
     from interview.llm_interviewer import LLMInterviewer
 
     fallbacks = LLMFallbacks(notify=notify, record=record)
@@ -54,12 +54,11 @@ def replay_parts(stt, emotion, llm: LLMOptions | None, *, max_followups: int = 1
     the interviewer decide) and the journal that LLM fallbacks are recorded in.
     """
     def parts(answers, recorded_questions: Interviewer | None, journal):
-        from interview.session import SessionParts
         from nlp.emotion_local import build_emotion_classifier
         from voice.stt import WhisperTranscriber
 
         judging = build_judging(llm, notify=notify, record=journal.append_event, max_followups=max_followups)
         return SessionParts(answers=answers, transcriber=WhisperTranscriber(stt), scorer=judging.scorer,
                             emotion=build_emotion_classifier(emotion),
-                            interviewer=recorded_questions or judging.interviewer)
+                            interviewer=recorded_questions or judging.interviewer, clock=answers.timeline)
     return parts
