@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,18 +148,25 @@ class RoleFigures:
     gap: float
     answers: list[Answer]
     assessments: list
+    ms_per_answer: dict[str, float]    # scorer and cosine baseline, same answers, same run
 
 
 def measure(role: str, split: str, answers: list[Answer], scorer: OfflineScorer, cosine: CosineBaseline) -> RoleFigures:
+    started = time.perf_counter()   # the baseline first: its two embeddings are not yet cached by the scorer
+    cosines = [cosine(a) for a in answers]
+    cosine_ms = 1000 * (time.perf_counter() - started) / len(answers)
+    started = time.perf_counter()
     assessments = [scorer.score(a.question, a.rubric, a.text) for a in answers]
+    scorer_ms = 1000 * (time.perf_counter() - started) / len(answers)
     rankers = {"scorer": [x.quality for x in assessments], "words": [word_count(a) for a in answers],
-               "cosine": [cosine(a) for a in answers]}
+               "cosine": cosines}
     return RoleFigures(
         role, split,
         pairs={k: pairwise(answers, v) for k, v in rankers.items()},
         levels={k: pairwise(answers, v, LEVELS) for k, v in rankers.items()},
         spearman={k: spearman(answers, v) for k, v in rankers.items()},
-        gap=gap(answers, rankers["scorer"]), answers=answers, assessments=assessments)
+        gap=gap(answers, rankers["scorer"]), answers=answers, assessments=assessments,
+        ms_per_answer={"scorer": scorer_ms, "cosine": cosine_ms})
 
 
 def print_role(f: RoleFigures, verbose: bool) -> None:
@@ -174,6 +182,8 @@ def print_role(f: RoleFigures, verbose: bool) -> None:
     by_kind: dict[str, list[float]] = {}
     for a, x in zip(f.answers, f.assessments):
         by_kind.setdefault(a.kind, []).append(x.quality)
+    print(f"  time per answer: scorer {f.ms_per_answer['scorer']:.0f} ms, cosine baseline "
+          f"{f.ms_per_answer['cosine']:.0f} ms")
     print("  mean quality by kind: " + ", ".join(f"{k} {statistics.mean(v):.2f}" for k, v in by_kind.items()))
     if verbose:
         for a, x in zip(f.answers, f.assessments):

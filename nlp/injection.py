@@ -60,7 +60,7 @@ _PATTERNS = [
     rf"|is\s+worth|merits|earns)\s+(?:a\s+|an\s+|the\s+)?{_TOP}",
     r"\bthe\s+(?:correct|right|proper|fair)\s+(?:assessment|score|rating|grade|evaluation)\s+(?:of|for)\s+"
     r"(?:this|my)\s+answer\b",
-    rf"\b(?:this|my)\s+answer\b.{{0,25}}\b(?:5|five)\s+out\s+of\s+(?:5|five)\b",
+    r"\b(?:this|my)\s+answer\b.{0,25}\b(?:5|five)\s+out\s+of\s+(?:5|five)\b",
 ]
 _INSTRUCTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
 

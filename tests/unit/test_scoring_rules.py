@@ -9,7 +9,8 @@ import pytest
 from interview.followups import followup_text
 from interview.offline_scoring import PlanScorer, interviewer_words
 from interview.plan import Plan, Question, with_followup
-from nlp.scoring import OfflineScorer, clean_answer, passages_of
+from nlp.passages import clean_answer, passages_of
+from nlp.scoring import OfflineScorer
 from tests.fakes import FakeEmbedder
 from voice.transcript import Transcript
 
