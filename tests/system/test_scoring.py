@@ -59,3 +59,13 @@ def test_dont_know_is_flagged_struggled(scorer):
     a = scorer.score("How do you monitor a model in production?", (),
                      "Um, I don't really know, to be honest. Maybe look at it sometimes?")
     assert "struggled" in a.flags and a.score == 1 and "did not know" in a.justification
+
+
+def test_token_vectors_carry_their_spans_and_pool_to_the_sentence_vector(embedder):
+    import numpy as np
+
+    text = "I augmented the images with flips and random crops."
+    pieces = embedder.embed_tokens([text])[0]
+    assert "".join(text[a:b] for a, b in pieces.spans).replace("##", "") == text.replace(" ", "")
+    assert np.allclose(np.linalg.norm(pieces.vectors, axis=1), 1.0, atol=1e-4)
+    assert "augment" in text[pieces.spans[1][0]:pieces.spans[1][1]]
