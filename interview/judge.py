@@ -112,8 +112,10 @@ class LLMJudge:
                 "source": "llm", "model": self.model_name, "llm_score": verdict.score,
                 "llm_relevance": verdict.relevance, "offline_score": offline.score,
                 "offline_relevance": offline.relevance, "quotes_dropped": dropped, "capped": True}
+            review = ("needs_review",) if abs(verdict.score - offline.score) > self.review_gap else ()
             return replace(offline, score=min(score, offline.score), relevance=min(relevance, offline.relevance),
-                           quality=min(offline.quality, (min(score, offline.score) - 1) / 4), flags=base_flags)
+                           quality=min(offline.quality, (min(score, offline.score) - 1) / 4),
+                           flags=_merge_flags(base_flags, review))
         flags = list(base_flags)
         if dropped:
             flags.append("quote_dropped")
