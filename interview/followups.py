@@ -16,7 +16,7 @@ from typing import Literal
 
 from interview.plan import Question
 from interview.records import Turn
-from nlp.text_features import dont_know_count, filler_count, hedge_count
+from nlp.text_features import dont_know_count, filler_count, hedge_count, star_parts
 
 AnswerNeed = Literal["ok", "no_answer", "struggle", "short", "off_topic", "vague"]
 
@@ -48,12 +48,13 @@ def classify_answer(turn: Turn, options: FollowupOptions = FollowupOptions()) ->
 
 
 def _concrete(text: str) -> bool:
-
     lowered_hits = re.search(r"\d|%|\b(for example|for instance|such as|specifically|when i|i (?:built|designed|"
                              r"wrote|led|implemented|deployed|created|measured|reduced|improved|used|set up|"
                              r"migrated|automated|fixed|trained))\b", text.lower())
     jargon = re.search(r"\b[A-Z][a-z]+[A-Z]\w*|\b[A-Z]{2,}\b", text)
-    return bool(lowered_hits or jargon)
+    # a story told with its situation, what was done and how it ended is an example already
+    story = len(star_parts(text)) >= 3
+    return bool(lowered_hits or jargon or story)
 
 
 def topic_of(question: Question) -> str:

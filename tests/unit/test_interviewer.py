@@ -81,3 +81,9 @@ def test_decisions_are_deterministic_and_cheap():
     # speed is measured in benchmarks/; here only that 200 decisions finish at all
     for _ in range(200):
         iv.next_question(PLAN, turns)
+
+
+def test_a_story_with_its_outcome_is_not_asked_for_an_example():
+    story = ("A teammate wanted a deep network for our small tabular data and I preferred boosting. "
+             "We agreed to compare both on the same validation split. Boosting was better, so we used it.")
+    assert classify_answer(turn(BIAS, story)) == "ok"
