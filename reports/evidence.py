@@ -77,7 +77,11 @@ def _critical_gaps(turns: tuple[TurnEvaluation, ...]) -> tuple[str, ...]:
     gaps = []
     for t in turns:
         label = f"{t.question_id}" + (f" ({t.competency})" if t.competency else "")
-        if not t.answered:
+        if "suggested_followup" in t.flags:
+            continue        # never asked: not a gap in the candidate
+        if "rerecord" in t.flags:
+            gaps.append(f"{label}: the recording could not be read; record it again.")
+        elif not t.answered:
             gaps.append(f"{label}: no usable answer.")
         elif (t.score or 0) <= 2:
             missed = "; ".join(t.missed) if t.missed else "no rubric point covered"

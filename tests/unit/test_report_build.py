@@ -97,3 +97,12 @@ def test_evaluation_is_frozen():
     ev = build_evaluation(sample_record())
     with pytest.raises(dataclasses.FrozenInstanceError):
         ev.role = "x"  # type: ignore[misc]
+
+
+def test_critical_gaps_ask_to_record_again_and_leave_out_followups_never_asked():
+    q = question("Q1", "Why?")
+    followup = question("Q1_F1", "Say more?", kind="followup", parent_id="Q1")
+    ev = build_evaluation(record_of(turn(q, "Because of evidence.", assessment(90, 5, 0.9)),
+                                    turn(followup, None, None, flags=("suggested_followup",)),
+                                    turn(question("Q2", "How?"), None, None, flags=("audio_error",))))
+    assert ev.hr.critical_gaps == ("Q2: the recording could not be read; record it again.",)
