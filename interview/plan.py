@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from nlp.text_features import distinctive_terms
 from voice.errors import PlanError
 
 log = logging.getLogger(__name__)
@@ -51,13 +52,6 @@ class Plan:
         text = " ".join([self.role, self.job_description or ""]
                         + [q.competency + " " + " ".join(q.rubric) + " " + q.text for q in self.questions])
         return distinctive_terms(text)
-
-
-def distinctive_terms(text: str, limit: int = 40) -> tuple[str, ...]:
-    """Jargon-like terms (XGBoost, FastAPI, Airflow, SQL, S3), in order of first appearance."""
-    from nlp.text_features import named_tools
-
-    return tuple(named_tools(text)[:limit])
 
 
 def load_plan(path: str | Path, *, allow_outside: tuple[Path, ...] = ()) -> Plan:

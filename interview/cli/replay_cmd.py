@@ -94,8 +94,12 @@ def _run_one(args: argparse.Namespace, folder: str) -> int:
         record = replay(source, out, parts, resume=args.resume, meta=meta, max_answer_s=longest,
                         on_turn=progress.turn_done, on_problem=warn)
     from reports import write_reports
+    from reports.build import build_evaluation, evidence_warning
 
     written = write_reports(record, out, formats)
+    warning = evidence_warning(build_evaluation(record))
+    if warning:
+        warn(warning)
     if not args.quiet:
         for kind, path in written.items():
             print(f"{kind}: {path}")

@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from interview.plan import distinctive_terms, load_plan
+from interview.plan import load_plan
+from nlp.text_features import distinctive_terms
 from voice.errors import PlanError
 
 GOOD = """\

@@ -6,6 +6,7 @@ from interview.journal import Journal, read_journal
 from interview.plan import Plan, Question
 from interview.records import FLAG_TEXT, turn_from_dict, turn_to_dict
 from interview.session import SessionParts, run_session
+from interview.offline_scoring import PlanScorer
 from nlp.scoring import OfflineScorer
 from reports import write_reports
 from reports.build import build_evaluation
@@ -51,7 +52,7 @@ def test_an_uncertain_transcript_flags_its_turn_for_listening(tmp_path):
     clock = FakeClock()
     parts = SessionParts(answers=ScriptedAnswers({"ML_Q1": "words"}, clock),
                          transcriber=FakeTranscriber(spoken(ANSWER, unsure=("I", "added", "dropout", "early"))),
-                         scorer=OfflineScorer(FakeEmbedder()), clock=clock)
+                         scorer=PlanScorer(OfflineScorer(FakeEmbedder())), clock=clock)
     with Journal(tmp_path / "journal.jsonl") as journal:
         journal.write_header(plan, {})
         run_session(plan, parts, journal)
