@@ -25,6 +25,24 @@ class Line:
     text: str
     words: tuple[Word, ...]
 
+    @property
+    def runs(self) -> tuple[tuple[str, Word | None], ...]:
+        """The line's text in order, each word with its Word and the text between words (spaces, a comma
+        whisper split off "20,000") with None, so the page shows the words exactly as the line reads."""
+        runs: list[tuple[str, Word | None]] = []
+        cursor = 0
+        for word in self.words:
+            found = self.text.find(word.text, cursor)
+            if found < 0:
+                continue
+            if found > cursor:
+                runs.append((self.text[cursor:found], None))
+            runs.append((word.text, word))
+            cursor = found + len(word.text)
+        if cursor < len(self.text):
+            runs.append((self.text[cursor:], None))
+        return tuple(runs)
+
 
 @dataclass(frozen=True)
 class PlacedQuote:
