@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"warning: {len(missing)} recording(s) the journal names are missing "
                          f"(moved or deleted): {shown}\n")
     try:
-        written = write_reports(record, out, formats=formats)
+        written = write_reports(record, out, formats=formats, session_dir=folder)
     except OSError as e:
         raise VivavoceError(f"{e.filename or args.out or folder}: cannot write reports ({e.strerror})") from None
     for kind, path in written.items():
