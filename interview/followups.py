@@ -3,8 +3,9 @@
 An answer is `struggle` when the candidate says they do not know or mostly hedges, `short` when it
 has few words, `off_topic` when the scorer found it irrelevant, `vague` when it has no concrete
 detail (no number, tool, example or first-person action). The interviewer then asks for a specific
-example, or, for a struggle, gives a one-line explanation from the rubric and an easier question,
-as a human interviewer eases off (seed 001).
+example, or, for a struggle, gives a one-line way into the topic and an easier question, as a human
+interviewer eases off (seed 001). The hint never reads the rubric out: a candidate who repeated a
+checklist back would only be repeating the interviewer (the scorer gives such repeats nothing).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Literal
 
 from interview.plan import Question
 from interview.records import Turn
+from nlp.text_features import dont_know_count, filler_count, hedge_count, star_parts
 
 AnswerNeed = Literal["ok", "no_answer", "struggle", "short", "off_topic", "vague"]
 
@@ -27,22 +29,14 @@ class FollowupOptions:
     vague_max_words: int = 60          # longer answers are rarely all vague; let the scorer judge them
 
 
-_STRUGGLE = re.compile(
-    r"\b(i\s*(?:do\s*n[o']?t|dont|don't)\s+(?:really\s+)?know|not\s+(?:entirely\s+|really\s+|quite\s+)?sure"
-    r"|no\s+idea|can(?:no|')?t\s+(?:think\s+of|remember|recall)|never\s+(?:done|used|worked\s+with)"
-    r"|not\s+familiar|haven'?t\s+(?:done|used|worked))", re.IGNORECASE)
-_HEDGE = re.compile(r"\b(um+|uh+|hmm+|maybe|i\s+guess|i\s+think|kind\s+of|sort\s+of|like|you\s+know|somehow)\b",
-                    re.IGNORECASE)
-
-
 def classify_answer(turn: Turn, options: FollowupOptions = FollowupOptions()) -> AnswerNeed:
     """What the last answer needs. Cheap: a few regexes over one transcript."""
     if turn.transcript is None or turn.transcript.is_empty:
         return "no_answer"
     text = turn.transcript.text
     words = text.split()
-    hedges = len(_HEDGE.findall(text))
-    if "struggled" in turn.flags or _STRUGGLE.search(text) or (len(words) < 40 and hedges >= max(3, len(words) // 5)):
+    hedges = hedge_count(text) + filler_count(text)
+    if "struggled" in turn.flags or dont_know_count(text) or (len(words) < 40 and hedges >= max(3, len(words) // 5)):
         return "struggle"
     if len(words) < options.short_answer_words:
         return "short"
@@ -58,7 +52,9 @@ def _concrete(text: str) -> bool:
                              r"wrote|led|implemented|deployed|created|measured|reduced|improved|used|set up|"
                              r"migrated|automated|fixed|trained))\b", text.lower())
     jargon = re.search(r"\b[A-Z][a-z]+[A-Z]\w*|\b[A-Z]{2,}\b", text)
-    return bool(lowered_hits or jargon)
+    # a story told with its situation, what was done and how it ended is an example already
+    story = len(star_parts(text)) >= 3
+    return bool(lowered_hits or jargon or story)
 
 
 def topic_of(question: Question) -> str:
@@ -93,13 +89,12 @@ def followup_text(need: AnswerNeed, question: Question) -> str | None:
 
 
 def explanation(question: Question) -> str:
-    """One or two sentences from the rubric: what a good answer would cover."""
-    points = [p.rstrip(".") for p in question.rubric[:3]]
-    if not points:
+    """A way into the topic that teaches how to think about it, not what the rubric checks."""
+    topic = topic_of(question)
+    if topic == "this":
         return "We can look at it from a simpler angle."
-    if len(points) == 1:
-        return f"A good answer here would touch on {points[0].lower()}."
-    return f"A good answer here would touch on {', '.join(p.lower() for p in points[:-1])} and {points[-1].lower()}."
+    return (f"{topic[0].upper() + topic[1:]} mostly comes down to three things: what can go wrong, how you "
+            f"would notice, and what you would do about it.")
 
 
 def easier_question(question: Question) -> str:

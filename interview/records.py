@@ -27,6 +27,7 @@ FLAG_TEXT = {
     "device_lost": "the microphone failed during the answer; what was heard before is kept",
     "skipped": "the candidate asked to skip this question",
     "suggested_followup": "a follow-up to ask in the next round (no recorded answer); not scored",
+    "rerecord": "not scored: the recording failed, so this answer should be recorded again",
     "transcript_uncertain": "speech recognition was unsure of parts of this answer (marked words, or speech it "
                             "could not put into words): listen to the recording before deciding",
 }

@@ -26,15 +26,15 @@ def build_judging(llm: LLMOptions | None, *, notify: Callable[[str], None] | Non
                   max_followups: int = 1, scorer: Scorer | None = None) -> Judging:
     """The offline scorer always runs; with an LLM it is the judge's reference and fallback."""
     from interview.followups import FollowupOptions
-    from interview.judge import InjectionFlaggingScorer, LLMJudge
+    from interview.judge import LLMJudge
     from interview.offline_interviewer import OfflineInterviewer
-    from nlp.scoring import OfflineScorer
+    from interview.offline_scoring import PlanScorer
 
-    offline_scorer = scorer or OfflineScorer()
+    offline_scorer = scorer or PlanScorer()   # flags `injection_attempt` itself
     followups = FollowupOptions(max_followups_per_question=max_followups)
     offline_interviewer = OfflineInterviewer(followups)
     if llm is None:
-        return Judging(InjectionFlaggingScorer(offline_scorer), offline_interviewer, None)
+        return Judging(offline_scorer, offline_interviewer, None)
     from interview.llm_interviewer import LLMInterviewer
 
     fallbacks = LLMFallbacks(notify=notify, record=record)

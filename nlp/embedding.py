@@ -6,12 +6,14 @@ so they agree (within 1e-4 per component; tests/system/test_embedding_onnx.py) a
 stay possible. The ONNX export (nlp.minilm_onnx, made at install time) loads in ~1 s without torch;
 transformers + torch is the reference and the fallback when the export is missing.
 Input over 256 word pieces is truncated by the tokenizer; callers embed sentences or short windows,
-never whole long answers.
+never whole long answers. `embed_tokens` keeps the last hidden state per word piece (unit length, with
+its character span), for alignments such as BERTScore.
 """
 from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol, Sequence
 
@@ -30,6 +32,18 @@ Backend = Literal["auto", "onnx", "torch"]
 
 class TextEmbedder(Protocol):
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class TokenVectors:
+    """One text's word pieces: their character spans in the text and unit-length contextual vectors."""
+
+    spans: tuple[tuple[int, int], ...]
+    vectors: np.ndarray                      # (pieces, dims), float32, rows of length 1
+
+
+class TokenEmbedder(TextEmbedder, Protocol):
+    def embed_tokens(self, texts: Sequence[str]) -> list[TokenVectors]: ...
 
 
 def packaged_model_dir() -> Path:
@@ -51,9 +65,10 @@ class MiniLMEmbedder:
         self.model_name = model
         self.backend = backend
         self._onnx_file = onnx_file
-        self._tokens = None       # texts -> (ids, attention mask, token types) as int64 arrays
+        self._tokens = None       # texts -> (ids, attention mask, token types, character offsets), int64 arrays
         self._hidden = None       # (ids, mask, types) -> last hidden state [batch, tokens, 384]
         self._cache: dict[str, np.ndarray] = {}
+        self._token_cache: dict[str, TokenVectors] = {}
         self._lock = threading.Lock()
 
     def load(self) -> None:
@@ -93,7 +108,7 @@ class MiniLMEmbedder:
         def tokens(texts: list[str]):
             encoded = tokenizer.encode_batch(texts)
             return tuple(np.array([getattr(e, field) for e in encoded], dtype=np.int64)
-                         for field in ("ids", "attention_mask", "type_ids"))
+                         for field in ("ids", "attention_mask", "type_ids", "offsets"))
 
         self._tokens = tokens
         self._hidden = lambda ids, mask, types: session.run(
@@ -121,9 +136,9 @@ class MiniLMEmbedder:
 
         def tokens(texts: list[str]):
             encoded = tokenizer(texts, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="np",
-                                return_token_type_ids=True)
+                                return_token_type_ids=True, return_offsets_mapping=True)
             return tuple(np.asarray(encoded[k], dtype=np.int64)
-                         for k in ("input_ids", "attention_mask", "token_type_ids"))
+                         for k in ("input_ids", "attention_mask", "token_type_ids", "offset_mapping"))
 
         def hidden(ids, mask, types):
             with torch.inference_mode():
@@ -150,13 +165,39 @@ class MiniLMEmbedder:
                 return self._encode(list(texts)) if texts else np.zeros((0, DIMENSIONS), np.float32)
             return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, DIMENSIONS), np.float32)
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
-        ids, mask, types = self._tokens(texts)
+    def embed_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
+        """Per text, its word pieces' contextual vectors (no [CLS]/[SEP]); the sentence vector of the same
+        pass is cached for `embed`, so asking for both costs one forward pass."""
+        with self._lock:
+            if self._hidden is None:
+                self._load()
+            todo = sorted(dict.fromkeys(t for t in texts if t not in self._token_cache), key=len)
+            if len(self._token_cache) + len(todo) > 5000:  # bounded, as the sentence cache
+                self._token_cache.clear()
+                todo = sorted(dict.fromkeys(texts), key=len)
+            for start in range(0, len(todo), BATCH):
+                batch = todo[start:start + BATCH]
+                pooled, pieces = self._encode(batch, with_tokens=True)
+                for text, vector, tokens in zip(batch, pooled, pieces):
+                    self._cache[text] = vector
+                    self._token_cache[text] = tokens
+            return [self._token_cache[t] for t in texts]
+
+    def _encode(self, texts: list[str], with_tokens: bool = False):
+        ids, mask, types, offsets = self._tokens(texts)
         hidden = np.asarray(self._hidden(ids, mask, types), dtype=np.float32)
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-        return pooled.astype(np.float32)
+        if not with_tokens:
+            return pooled.astype(np.float32)
+        unit = hidden / np.maximum(np.linalg.norm(hidden, axis=2, keepdims=True), 1e-12)
+        pieces = []
+        for i in range(len(texts)):
+            keep = [k for k, (a, b) in enumerate(offsets[i].tolist()) if b > a]  # special tokens, padding: none
+            pieces.append(TokenVectors(tuple((int(offsets[i][k][0]), int(offsets[i][k][1])) for k in keep),
+                                       unit[i, keep].astype(np.float32)))
+        return pooled.astype(np.float32), pieces
 
 
 _shared: dict[str, MiniLMEmbedder] = {}

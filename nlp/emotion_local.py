@@ -18,7 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from nlp.emotion import EmotionClassifier, EmotionLevels, EmotionScores, EmotionWindow, NoEmotion
-from nlp.fusion import Baseline, fuse, text_evidence, voice_evidence, voice_scores
+from nlp.fusion import Baseline, fuse, phrase_evidence, voice_evidence, voice_scores
 from nlp.embedding import TextEmbedder, load_embedder
 from nlp.prosody import ProsodyFeatures, Tracks, compute_tracks, extract_prosody, features_from_arrays
 from nlp.text_emotion import TextHead, TextReading, load_head, read_texts
@@ -57,7 +57,7 @@ class TurnEvidence:
 
 def _scores(text: TextReading, voice: ProsodyFeatures | None, baseline: Baseline
             ) -> tuple[EmotionLevels, list[str]]:
-    evidence = text_evidence(text.probabilities, text.pieces, text.piece_probabilities)
+    evidence = phrase_evidence(text.probabilities, text.pieces, text.piece_probabilities)
     if voice is None or not voice.has_voice:
         return fuse(text.probabilities, None), evidence
     z = baseline.z(voice)

@@ -121,7 +121,7 @@ def voice_evidence(f: ProsodyFeatures, z: dict[str, float], baseline: Baseline) 
     return out
 
 
-def text_evidence(probabilities: np.ndarray, pieces: Sequence[str], piece_probabilities: np.ndarray) -> list[str]:
+def phrase_evidence(probabilities: np.ndarray, pieces: Sequence[str], piece_probabilities: np.ndarray) -> list[str]:
     """The phrases that moved the dimensions the words clearly moved, one line per phrase."""
     moved: dict[int, list[str]] = {}
     for i, d in enumerate(DIMENSIONS):

@@ -14,11 +14,11 @@ fillers from its words (the transcriber's initial prompt keeps whisper from drop
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
+from nlp.text_features import filler_count
 from voice.audio import Utterance
 from voice.transcript import Transcript
 
@@ -35,11 +35,6 @@ LONG_PAUSE_S = 1.0
 BLOCK_FRAMES = 1000
 # frames this far below the answer's loud frames count as silence (energy fallback for pauses)
 SILENCE_BELOW_DB = 35.0
-
-FILLER_PATTERN = re.compile(
-    r"\b(?:u+m+|u+h+m*|e+r+m+|e+h+|h+m+|mm+|ah+)\b|\blike,|\byou know\b|\bi mean\b|\bkind of\b|\bsort of\b",
-    re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class ProsodyFeatures:
@@ -59,11 +54,6 @@ class ProsodyFeatures:
     @property
     def has_voice(self) -> bool:
         return self.voiced_frames >= 5
-
-
-def count_fillers(text: str) -> int:
-    """Fillers and hedging tics: um, uh, er, hmm, 'like,', 'you know', 'I mean', 'kind of', 'sort of'."""
-    return len(FILLER_PATTERN.findall(text))
 
 
 def _decimate(samples: np.ndarray, from_hz: int) -> np.ndarray:
@@ -259,7 +249,7 @@ def features_from_arrays(samples: np.ndarray, sample_rate_hz: int, *, text: str,
         energy_sd_db=float(np.std(loud_energy)) if len(loud_energy) > 1 else 0.0,
         words_per_s=words / talk_s if words else 0.0,
         pause_ratio=pause_ratio, long_pauses=long_pauses,
-        fillers_per_min=count_fillers(text) / minutes,
+        fillers_per_min=filler_count(text) / minutes,
         voiced_frames=int(len(voiced)),
     )
 

@@ -1,67 +1,132 @@
 """The offline scorer: relevance 0-100 and a 1-5 score per answer, from evidence a reader can check.
 
-Recipe (weights tuned on the graded answer sets in tests/data/graded, ml_engineer and data_engineer;
-backend_engineer is held out):
-- relevance: cosine between the answer and the question (+ rubric) in MiniLM space, best of the whole
-  answer and the mean of its three best passages, mapped linearly from 0.05 -> 0 to 0.55 -> 100.
-- rubric coverage: a rubric point is covered when some sentence window is close to it in embedding
-  space, or close enough and sharing its content words.
-- specificity: figures, named tools and concrete-example phrases.
-- depth: length on a log scale, saturating at ~120 words.
-- hedging: "I'm not sure", "maybe", "I think"... per sentence lowers the score.
-quality = weighted sum in 0..1; score = 1 + 4 * quality rounded (1..5). Flags: `struggled`.
+It scores (question text, rubric, answer), given the interviewer's words for the overlap check, and
+knows nothing of plans or sessions (interview/offline_scoring.py adapts it to the Scorer seam).
+
+What it credits is what the answer says, not how much of it there is:
+- What is left out first (nlp/passages.py): sentences addressed to the evaluator (nlp/injection.py), and
+  every run of four or more words that repeats what the interviewer said (the question, a follow-up).
+- rubric coverage (most of the score): each rubric point, and each of its alternatives ("X or Y",
+  "such as Z"), gets a degree 0..1 from the best passage of the answer: its meaning (MiniLM cosine of
+  the passage and the point), its words (shared stems, after the words the interviewer already said),
+  and a BERTScore-style alignment of the point's word pieces with the passage's. A passage that is a
+  bare list of keywords earns a fraction of that: naming a thing is not explaining it. The quote
+  shown for a covered point is the passage that matched it.
+- behavioural questions ("Tell me about a time ...") are also judged on situation, action, result
+  and learning (STAR cues in nlp/text_features.py).
+- specificity: figures and named tools, counted only in passages about the question (a name, a day
+  or a city is not a tool), and reasoning ("because", "instead of", "the trade-off"): small weights,
+  saturating at two of each, so a concise answer can earn them in full.
+- relevance: cosine of the answer (and its best passages) with the question and rubric; an answer
+  about something else keeps little of what it earned.
+- hedging ("I'm not sure", "maybe") per sentence and "I don't know" lower the score.
+Length never enters by itself: no term grows with the word count.
+quality 0..1; score = 1 + 4 x quality, rounded. Flags: `struggled`, `injection_attempt`.
+The weights were chosen on the tuning roles of tests/data/graded/matched and frozen before the
+held-out role was written (benchmarks/scorer_ranking.py).
 """
 from __future__ import annotations
 
-import math
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
 
-from interview.plan import Plan, Question
 from nlp.assessment import Assessment
-from nlp.embedding import TextEmbedder, load_embedder
-from nlp.text_features import TextEvidence, content_words, sentences, text_evidence
-from voice.transcript import Transcript
+from nlp.embedding import TextEmbedder, TokenVectors, load_embedder
+from nlp.passages import CleanAnswer, alternatives, clean_answer, passages_of
+from nlp.text_features import (BEHAVIOURAL_QUESTION, REASON_MARKERS, STAR_CUES, TextEvidence, answer_evidence,
+                               concept_words, content_words, count_phrases, function_word_share, is_jargon,
+                               star_part_of, star_parts, stem)
 
 
 @dataclass(frozen=True)
 class ScoringWeights:
-    coverage: float = 0.38
-    relevance: float = 0.17
-    specificity: float = 0.22
-    depth: float = 0.23
-    hedge_penalty: float = 0.30
-    relevance_floor: float = 0.05      # cosine at relevance 0
-    relevance_ceiling: float = 0.55    # cosine at relevance 100
-    covered_cosine: float = 0.38       # a window this close covers a rubric point on meaning alone
-    covered_cosine_with_words: float = 0.26
-    covered_word_overlap: float = 0.34
+    coverage: float = 0.80
+    specificity: float = 0.10
+    reasoning: float = 0.10
+    hedge_penalty: float = 0.25
+    star_share: float = 0.4             # behavioural questions: share of coverage that is STAR shape
+    relevance_floor: float = 0.05       # cosine at relevance 0
+    relevance_ceiling: float = 0.55     # cosine at relevance 100
+    cosine_low: float = 0.40            # passage-point cosine where a point starts to count
+    cosine_high: float = 0.62           # ... and where it counts in full
+    words_low: float = 0.25             # share of the point's stems found in one passage
+    words_high: float = 0.75
+    align_low: float = 0.35             # BERTScore recall of the point's pieces in one passage
+    align_high: float = 0.65
+    star_relevance: float = 0.20        # cosine of a passage with the question for its STAR part to count
+    star_point: float = 0.75            # a behavioural rubric point whose STAR part the answer tells
+    list_share: float = 0.15            # below this share of function words a passage reads as a list
+    list_credit: float = 0.35           # what a bare list keeps of a point's degree
+    echo_ngram: int = 4                 # a run this long repeated from the interviewer earns nothing
+    passage_relevance: float = 0.18     # cosine of a passage with the question for its figures and tools to count
+    tool_relevance: float = 0.25        # cosine of a plain capitalised word with the question to count as a tool
 
 
-_CLAUSE = re.compile(r"[,;:]\s+|\s+(?:so|because|which|but|and then|while)\s+")
+@dataclass(frozen=True)
+class PointMatch:
+    """How one rubric point was covered: its degree 0..1 and the passage that matched it."""
 
-
-def _windows(parts: list[str], size: int = 2) -> list[str]:
-    """Sentences, sentence pairs and clauses of long sentences: a rubric point may sit in one clause
-    of a dense sentence, or be spread over two sentences, and either dilutes a single embedding."""
-    out = list(parts)
-    if len(parts) > 1:
-        out += [" ".join(parts[i:i + size]) for i in range(len(parts) - size + 1)]
-    for sentence in parts:
-        if len(sentence.split()) > 14:
-            out += [c for c in _CLAUSE.split(sentence) if len(c.split()) >= 4]
-    return list(dict.fromkeys(out))
+    point: str
+    degree: float
+    passage: str
 
 
 def _ramp(value: float, low: float, high: float) -> float:
     return float(min(1.0, max(0.0, (value - low) / (high - low))))
 
 
+def _content_pieces(point: TokenVectors, point_text: str, heard: set[str]) -> np.ndarray:
+    """The point's word pieces that carry meaning and that the interviewer did not say."""
+    keep = [k for k, (a, b) in enumerate(point.spans)
+            if _word_at(point_text, a, b) not in heard and (content_words(point_text[a:b]) or
+                                                            (b - a > 2 and point_text[a:b].lower() not in _STOP_PIECES))]
+    return point.vectors[keep]
+
+
+def _alignments(pieces: np.ndarray, passages: list[TokenVectors]) -> np.ndarray:
+    """BERTScore recall of the point in each passage: for each of the point's pieces, its best match among the
+    passage's pieces, averaged."""
+    out = np.zeros(len(passages))
+    sizes = [len(p.vectors) for p in passages]
+    if not len(pieces) or not sum(sizes):
+        return out
+    sims = pieces @ np.concatenate([p.vectors for p in passages if len(p.vectors)]).T
+    starts = np.cumsum([0] + [n for n in sizes if n])[:-1]
+    best = np.maximum.reduceat(sims, starts, axis=1).mean(axis=0)
+    out[[i for i, n in enumerate(sizes) if n]] = best
+    return out
+
+
+def _word_at(text: str, a: int, b: int) -> str:
+    """The stem of the whole word a word piece belongs to."""
+    while a > 0 and text[a - 1].isalnum():
+        a -= 1
+    while b < len(text) and text[b].isalnum():
+        b += 1
+    return stem(text[a:b])
+
+
+_STOP_PIECES = {"the", "and", "for", "with", "such", "or", "a", "an", "of", "to", "in", "on"}
+
+
+@dataclass
+class _Scored:
+    """Working state of one assessment; becomes an Assessment at the end."""
+
+    clean: CleanAnswer
+    evidence: TextEvidence
+    relevance01: float
+    matches: list[PointMatch] = field(default_factory=list)
+    star: dict[str, str] = field(default_factory=dict)
+    behavioural: bool = False
+    figures: tuple[str, ...] = ()             # figures and tools in passages about the question
+    tools: tuple[str, ...] = ()
+
+
 class OfflineScorer:
-    """Scorer seam without any LLM: MiniLM similarities plus text evidence."""
+    """Scores answers without any LLM: MiniLM similarities plus text evidence."""
 
     def __init__(self, embedder: TextEmbedder | None = None, weights: ScoringWeights = ScoringWeights()):
         self._embedder = embedder
@@ -73,139 +138,227 @@ class OfflineScorer:
             self._embedder = load_embedder()
         return self._embedder
 
-    def assess(self, question: Question, transcript: Transcript, plan: Plan | None = None) -> Assessment:
-        return self.assess_text(question, transcript.text)
-
-    def assess_text(self, question: Question, answer: str) -> Assessment:
+    def score(self, question: str, rubric: Sequence[str], answer: str, interviewer_words: str = "") -> Assessment:
+        """Assess `answer` to `question`. `interviewer_words`: all the interviewer said before this answer
+        (the question, any follow-up); repeating it earns nothing. Defaults to the question itself."""
         w = self.weights
-        parts = sentences(answer)
-        evidence = text_evidence(answer)
-        windows = _windows(parts)
-        rubric = list(question.rubric)
-        prompt = question.text + (" " + " ".join(rubric) if rubric else "")
-        vectors = self.embedder.embed([answer, question.text, prompt, *windows, *rubric])
+        heard = " ".join(x for x in (question, interviewer_words) if x)
+        clean = clean_answer(answer, heard, w.echo_ngram)
+        scored_text = clean.text
+        evidence = answer_evidence(scored_text)
+        rubric = [p for p in rubric if p.strip()]
+        windows = passages_of(list(clean.passages))
+        prompt = question + (" " + " ".join(rubric) if rubric else "")
+        point_alts = [alternatives(p) for p in rubric]
+        flat_alts = [a for alts in point_alts for a in alts]
+        token_embed = getattr(self.embedder, "embed_tokens", None)
+        tokens = token_embed([*windows, *flat_alts]) if token_embed and rubric and windows else None
+        # one pass: the token pass above leaves the passages' sentence vectors in the embedder's cache
+        vectors = self.embedder.embed([scored_text or " ", question, prompt, *windows, *flat_alts])
         answer_v, question_v, prompt_v = vectors[0], vectors[1], vectors[2]
         window_v = vectors[3:3 + len(windows)]
-        rubric_v = vectors[3 + len(windows):]
+        alt_v = vectors[3 + len(windows):]
 
-        whole = max(float(answer_v @ question_v), float(answer_v @ prompt_v))
-        # long answers dilute one embedding: also credit the best few passages
-        top = np.sort(window_v @ prompt_v)[-3:] if len(windows) else np.array([whole])
-        cosine = max(whole, float(np.mean(top)))
-        relevance01 = _ramp(cosine, w.relevance_floor, w.relevance_ceiling)
-
-        covered, missed, quotes = [], [], []
-        if rubric:
-            sims = window_v @ rubric_v.T if len(windows) else np.zeros((0, len(rubric)))
-            answer_words = [content_words(x) for x in windows]
-            for j, point in enumerate(rubric):
-                point_words = content_words(point)
-                best_i, best = (int(np.argmax(sims[:, j])), float(np.max(sims[:, j]))) if len(windows) else (-1, 0.0)
-                overlap = max((len(point_words & aw) / max(1, len(point_words)) for aw in answer_words), default=0.0)
-                if best >= w.covered_cosine or (best >= w.covered_cosine_with_words and overlap >= w.covered_word_overlap):
-                    covered.append(point)
-                    quote = windows[best_i] if best_i >= 0 else ""
-                    if quote and quote in answer and quote not in quotes:
-                        quotes.append(quote)
-                else:
-                    missed.append(point)
-            coverage = len(covered) / len(rubric)
-        else:
-            coverage = relevance01
-
-        specificity = min(1.0, 0.30 * min(len(evidence.figures), 3) + 0.12 * min(len(evidence.tools), 5)
-                          + 0.25 * min(evidence.example_markers, 2))
-        depth = _ramp(math.log1p(evidence.word_count), math.log1p(8), math.log1p(120))
-        hedging = min(1.0, evidence.hedge_rate) + (0.5 if evidence.dont_know else 0.0)
-        quality = (w.coverage * coverage + w.relevance * relevance01 + w.specificity * specificity
-                   + w.depth * depth - w.hedge_penalty * min(1.0, hedging))
-        # an answer about something else is not rescued by its length or detail
+        relevance01 = 0.0
+        if windows:
+            whole = max(float(answer_v @ question_v), float(answer_v @ prompt_v))
+            top = np.sort(window_v @ prompt_v)[-3:]   # long answers dilute one embedding: credit the best passages
+            relevance01 = _ramp(max(whole, float(np.mean(top))), w.relevance_floor, w.relevance_ceiling)
+        state = _Scored(clean, evidence, relevance01)
+        state.behavioural = bool(BEHAVIOURAL_QUESTION.search(question))
+        if rubric and windows:
+            state.matches = self._cover(rubric, point_alts, alt_v, windows, window_v, heard, tokens)
+        elif rubric:
+            state.matches = [PointMatch(p, 0.0, "") for p in rubric]
+        if state.behavioural:
+            # a part of a story counts when that passage is about the question, not any story told
+            about = [x for x, v in zip(windows, window_v) if x in clean.passages and float(v @ prompt_v) >= w.star_relevance]
+            state.star = star_parts(" ".join(about))
+            state.matches = [self._told(m, state.star, relevance01) for m in state.matches]
+        coverage = self._coverage(state)
+        specificity, state.figures, state.tools = self._specificity(windows, window_v, question_v, prompt, evidence)
+        reasoning = min(1.0, (count_phrases(scored_text, REASON_MARKERS)
+                              + bool(STAR_CUES["learning"].search(scored_text))) / 3)
+        hedging = min(1.0, evidence.hedge_rate + (0.5 if evidence.dont_know else 0.0))
+        quality = w.coverage * coverage + w.specificity * specificity + w.reasoning * reasoning
+        # an answer about something else is not rescued by its detail
         quality *= 0.15 + 0.85 * min(1.0, relevance01 / 0.5)
-        quality = float(min(1.0, max(0.0, quality)))
-        score = int(min(5, max(1, 1 + math.floor(quality * 4 + 0.5))))
+        quality = float(min(1.0, max(0.0, quality - w.hedge_penalty * hedging)))
+        score = int(min(5, max(1, 1 + int(quality * 4 + 0.5))))
         struggled = (evidence.word_count < 8 or (evidence.dont_know > 0 and (coverage < 0.34 or evidence.word_count < 40))
                      or evidence.hedge_rate > 0.6)
-        flags = ("struggled",) if struggled else ()
+        flags = tuple(f for f, on in (("struggled", struggled), ("injection_attempt", bool(clean.addressed))) if on)
+        covered = [m for m in state.matches if m.degree >= 0.5]
+        missed = [m.point for m in state.matches if m.degree < 0.5]
+        quotes = list(dict.fromkeys(m.passage for m in covered if m.passage and m.passage in answer))
         return Assessment(
             relevance=int(round(relevance01 * 100)),
             score=score,
             quality=round(quality, 4),
-            justification=_justification(covered, missed, evidence, relevance01, bool(rubric)),
-            covered=tuple(covered), missed=tuple(missed),
-            strengths=tuple(_strengths(covered, evidence, relevance01)),
-            weaknesses=tuple(_weaknesses(missed, evidence, relevance01)),
-            tips=tuple(_tips(missed, evidence)),
+            justification=_justification(state, covered, missed),
+            covered=tuple(m.point for m in covered), missed=tuple(missed),
+            strengths=tuple(_strengths(state, covered)),
+            weaknesses=tuple(_weaknesses(state, missed)),
+            tips=tuple(_tips(state, missed)),
             quotes=tuple(quotes[:3]),
             flags=flags,
             source="offline",
         )
 
+    def _cover(self, rubric: list[str], point_alts: list[list[str]], alt_v: np.ndarray, windows: list[str],
+               window_v: np.ndarray, heard: str, tokens: list[TokenVectors] | None) -> list[PointMatch]:
+        w = self.weights
+        heard_stems = content_words(heard)
+        window_stems = [content_words(x) | concept_words(x) for x in windows]
+        listiness = [1.0 if function_word_share(x) >= w.list_share else w.list_credit for x in windows]
+        cosines = window_v @ alt_v.T
+        matches, k = [], 0
+        for point, alts in zip(rubric, point_alts):
+            best, best_i = 0.0, -1
+            for alt in alts:
+                stems = content_words(alt) - heard_stems or content_words(alt)
+                aligned_all = (_alignments(_content_pieces(tokens[len(windows) + k], alt, heard_stems),
+                                           tokens[:len(windows)]) if tokens else np.zeros(len(windows)))
+                for i, x in enumerate(windows):
+                    meaning = _ramp(float(cosines[i, k]), w.cosine_low, w.cosine_high)
+                    shared = len(stems & window_stems[i])
+                    # one shared word is weak evidence, unless it is a long, specific one ("augment") or the
+                    # point is one name (FastAPI)
+                    sure = 1.0 if (shared >= 2 or any(len(s_) >= 6 for s_ in stems & window_stems[i])
+                                   or (len(stems) == 1 and alt.strip()[:1].isupper())) else 0.6
+                    lexical = sure * _ramp(shared / max(1, len(stems)), w.words_low, w.words_high)
+                    aligned = _ramp(float(aligned_all[i]), w.align_low, w.align_high) if tokens else 0.0
+                    # any one kind of evidence can carry a point; two agreeing make it surer
+                    ranked = sorted((meaning, lexical, aligned), reverse=True)
+                    degree = min(1.0, ranked[0] + 0.5 * ranked[1]) * listiness[i]
+                    if degree > best + 1e-9 or (abs(degree - best) < 1e-9 and best_i >= 0
+                                                and len(x) < len(windows[best_i])):
+                        best, best_i = degree, i
+                k += 1
+            matches.append(PointMatch(point, round(best, 4), windows[best_i] if best_i >= 0 else ""))
+        return matches
 
-def _justification(covered: Sequence[str], missed: Sequence[str], e: TextEvidence, relevance01: float,
-                   has_rubric: bool) -> str:
+    def _told(self, match: PointMatch, star: dict[str, str], relevance01: float) -> PointMatch:
+        """A behavioural point ("a constructive outcome") is met by the part of the story that tells it."""
+        part = star_part_of(match.point)
+        told = self.weights.star_point * min(1.0, relevance01 / 0.45)
+        if part in star and match.degree < told:
+            return PointMatch(match.point, round(told, 4), star[part])
+        return match
+
+    def _coverage(self, state: _Scored) -> float:
+        w = self.weights
+        rubric_part = (float(np.mean([m.degree for m in state.matches])) if state.matches else state.relevance01)
+        if not state.behavioural:
+            return rubric_part
+        # a story about something else is still a story: it counts as much as the answer is on the question
+        star_part = len(state.star) / len(STAR_CUES) * min(1.0, state.relevance01 / 0.45)
+        return (1 - w.star_share) * rubric_part + w.star_share * star_part
+
+    def _specificity(self, windows: list[str], window_v: np.ndarray, question_v: np.ndarray, prompt: str,
+                     evidence: TextEvidence) -> tuple[float, tuple[str, ...], tuple[str, ...]]:
+        """Figures and tools in passages about the question (a name, a day or a city in a passage about
+        something else is not a tool); an example from experience."""
+        if not windows:
+            return 0.0, (), ()
+        w = self.weights
+        on_topic = [x for x, v in zip(windows, window_v) if float(v @ question_v) >= w.passage_relevance]
+        text = " ".join(dict.fromkeys(on_topic))
+        prompt_lower = prompt.lower()
+        figures = [f for f in evidence.figures if f in text]
+        named = [t for t in evidence.tools if t in text]
+        # a capitalised word is a tool when the question names it, it looks like jargon (XGBoost, S3, AWS),
+        # it is a known tool, or it means something close to the question; "Sarah" and "London" are not
+        plain = [t for t in named if not (t.lower() in prompt_lower or is_jargon(t) or concept_words(t))]
+        close = set()
+        if plain:
+            close = {t for t, v in zip(plain, self.embedder.embed(plain)) if float(v @ question_v) >= w.tool_relevance}
+        tools = [t for t in named if t not in plain or t in close]
+        value = min(1.0, 0.25 * min(len(figures), 3) + 0.15 * min(len(tools), 2) + 0.1 * min(evidence.example_markers, 1))
+        return value, tuple(figures), tuple(tools)
+
+
+def _justification(s: _Scored, covered: Sequence[PointMatch], missed: Sequence[str]) -> str:
     parts = []
-    if has_rubric:
-        total = len(covered) + len(missed)
+    total = len(covered) + len(missed)
+    if total:
         part = f"covered {len(covered)}/{total} rubric points"
         if covered:
-            part += " (" + "; ".join(covered[:3]) + ")"
+            part += " (" + "; ".join(m.point for m in covered[:3]) + ")"
         if missed:
             part += ", missed: " + "; ".join(missed[:3])
         parts.append(part)
+    if s.behavioural:
+        shown = [p for p in STAR_CUES if p in s.star]
+        parts.append("told as " + (", ".join(shown) if shown else "no situation, action, result or learning"))
+    e = s.evidence
     detail = []
-    if e.figures:
-        detail.append(f"{len(e.figures)} figure{'s' if len(e.figures) > 1 else ''}")
-    if e.tools:
-        detail.append("named " + ", ".join(e.tools[:4]))
+    if s.figures:
+        detail.append(f"{len(s.figures)} figure{'s' if len(s.figures) > 1 else ''}")
+    if s.tools:
+        detail.append("named " + ", ".join(s.tools[:4]))
     if e.example_markers:
         detail.append("a concrete example")
     parts.append(", ".join(detail) if detail else "no figures, tools or concrete example")
-    parts.append(f"{e.word_count} words")
     if e.dont_know:
         parts.append("said they did not know")
     elif e.hedges:
         parts.append(f"{e.hedges} hedge{'s' if e.hedges > 1 else ''}")
-    if relevance01 < 0.35:
+    if s.clean.addressed:
+        parts.append(f"{len(s.clean.addressed)} sentence{'s' if len(s.clean.addressed) > 1 else ''} addressed to "
+                     "the evaluator, not counted")
+    if s.clean.echoed_words:
+        parts.append(f"{s.clean.echoed_words} words repeated from the interviewer, not counted")
+    if s.relevance01 < 0.35:
         parts.append("mostly off the question")
     text = "; ".join(parts)
     return text[0].upper() + text[1:] + "."
 
 
-def _strengths(covered: Sequence[str], e: TextEvidence, relevance01: float) -> list[str]:
-    out = [f"Addressed: {point}" for point in covered[:3]]
-    if e.tools:
-        out.append("Named concrete tools: " + ", ".join(e.tools[:5]))
-    if e.figures:
-        out.append("Backed the answer with figures: " + ", ".join(e.figures[:3]))
+def _strengths(s: _Scored, covered: Sequence[PointMatch]) -> list[str]:
+    out = [f"Addressed: {m.point}" for m in covered[:3]]
+    if s.behavioural and len(s.star) >= 3:
+        out.append("Told it as a real situation: " + ", ".join(p for p in STAR_CUES if p in s.star))
+    e = s.evidence
+    if s.tools:
+        out.append("Named concrete tools: " + ", ".join(s.tools[:5]))
+    if s.figures:
+        out.append("Backed the answer with figures: " + ", ".join(s.figures[:3]))
     if e.example_markers:
         out.append("Gave a concrete example from experience")
-    if relevance01 >= 0.7 and not out:
+    if s.relevance01 >= 0.7 and not out:
         out.append("Stayed on the question")
     return out
 
 
-def _weaknesses(missed: Sequence[str], e: TextEvidence, relevance01: float) -> list[str]:
+def _weaknesses(s: _Scored, missed: Sequence[str]) -> list[str]:
     out = [f"Did not address: {point}" for point in missed[:3]]
-    if not e.figures and not e.tools and not e.example_markers:
+    e = s.evidence
+    if s.behavioural:
+        absent = [p for p in STAR_CUES if p not in s.star]
+        if absent:
+            out.append("Did not say the " + ", ".join(absent))
+    if not s.figures and not s.tools and not e.example_markers:
         out.append("No specifics: no figures, named tools or concrete example")
     if e.dont_know:
         out.append("Said they did not know")
     elif e.hedge_rate >= 0.34:
         out.append("Hedged much of the answer")
-    if e.word_count < 25:
-        out.append("Very short answer")
-    if relevance01 < 0.35:
+    if s.clean.addressed:
+        out.append("Addressed the evaluator instead of the question")
+    if s.relevance01 < 0.35:
         out.append("Drifted away from the question")
     return out
 
 
-def _tips(missed: Sequence[str], e: TextEvidence) -> list[str]:
+def _tips(s: _Scored, missed: Sequence[str]) -> list[str]:
     out = []
+    e = s.evidence
     if missed:
         out.append("Cover " + "; ".join(missed[:2]) + ".")
     if not e.example_markers:
         out.append("Walk through one specific project: the situation, what you did, and the result.")
-    if not e.figures:
+    if not s.figures:
         out.append("Quantify the outcome (scale, latency, accuracy, time saved).")
     if e.hedges:
         out.append("State what you know plainly, and say how you would find out the rest.")

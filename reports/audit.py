@@ -94,7 +94,7 @@ def bias_audit(cohort: Cohort, categories: Mapping[str, Mapping[str, str]], fact
     dimensions = [d for d in ("group", "sex", "race_ethnicity") if any(d in c for c in per_entry)]
     if "sex" in dimensions and "race_ethnicity" in dimensions:
         dimensions.append(INTERSECTION)
-    scores = [e.score for e in entries]
+    scores = [e.score for e in entries if e.score is not None]   # no usable answer: no score
     median = statistics.median(scores) if scores else None
     tables = tuple(_table(d, entries, per_entry, median) for d in dimensions)
     dates = sorted(f.date for f in facts if f.date)
@@ -136,7 +136,7 @@ def _table(dimension: str, entries, per_entry, median: float | None) -> AuditTab
         group = members[label]
         decided = [e for e in group if e.decision in ("pass", "fail")]
         selected = sum(e.decision == "pass" for e in decided)
-        above = sum(median is not None and e.score > median for e in group)
+        above = sum(median is not None and e.score is not None and e.score > median for e in group)
         share = len(group) / total
         excluded = (f"under 2 % of the cohort ({len(group)} of {total}): excluded from the impact ratios"
                     if share < SMALL_CATEGORY_SHARE else "")

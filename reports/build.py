@@ -1,12 +1,14 @@
 """SessionRecord -> Evaluation: the one place a report's numbers are decided. Pure: no I/O, no clock.
 
 Overall score (0..100) is the weighted mean of each turn's `Assessment.quality` (0..1) times 100.
-A question that got no usable answer (not answered, no speech, unreadable audio, or no assessment)
-counts as 0. Follow-up questions weigh `Thresholds.followup_weight` (0.5), because they probe the
-competency their parent already covers and must not double it.
+A question the candidate did not answer (no recording, no speech, or no assessment) counts as 0.
+A recording that could not be read is the system's failure, not the candidate's: that turn is left
+out of the score and flagged `rerecord`. Follow-up questions weigh `Thresholds.followup_weight`
+(0.5), because they probe the competency their parent already covers and must not double it.
 
 Recommendation from the overall score (see `Thresholds`):
     >= 80 strong_yes · >= 60 yes · >= 40 no · below 40 strong_no.
+With no usable answer at all there is no score and no verdict: `insufficient_evidence`.
 Emotion is averaged for display only and never enters the score or the recommendation.
 """
 from __future__ import annotations
@@ -24,6 +26,8 @@ log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 NO_ANSWER_FLAGS = frozenset({"no_answer", "not_answered", "audio_error", "suggested_followup"})
+# turns that say nothing about the candidate: left out of the score (weight 0), never counted as 0
+EXCLUDED_FLAGS = frozenset({"audio_error", "suggested_followup"})
 
 
 def build_evaluation(record: SessionRecord, thresholds: Thresholds = Thresholds()) -> Evaluation:
@@ -54,7 +58,9 @@ def build_evaluation(record: SessionRecord, thresholds: Thresholds = Thresholds(
     return add_evidence_sections(evaluation, record)
 
 
-def recommend(score: float, thresholds: Thresholds = Thresholds()) -> Recommendation:
+def recommend(score: float | None, thresholds: Thresholds = Thresholds()) -> Recommendation:
+    if score is None:
+        return "insufficient_evidence"
     if score >= thresholds.strong_yes_min:
         return "strong_yes"
     if score >= thresholds.yes_min:
@@ -92,6 +98,9 @@ def _evaluate_turn(index: int, turn: Turn, offset_s: float, thresholds: Threshol
         justification = f"Counted as 0: {reason}."
         if not answered and "not_answered" not in flags and not (set(flags) & NO_ANSWER_FLAGS):
             flags = flags + ("no_answer",)
+        if "audio_error" in flags:
+            justification = f"Not scored: {reason}; record this answer again."
+            flags = _unique(list(flags) + ["rerecord"])
     emotion, windows = _turn_emotion(turn, offset_s)
     return TurnEvaluation(
         index=index,
@@ -139,8 +148,8 @@ def _flag_note(flag: str, turn: Turn) -> str:
 
 
 def _weight(turn: Turn, flags: tuple[str, ...], thresholds: Thresholds) -> float:
-    if "suggested_followup" in flags:
-        return 0.0  # never asked, so it cannot count against the candidate
+    if set(flags) & EXCLUDED_FLAGS:
+        return 0.0  # never asked, or never heard: it cannot count against the candidate
     return thresholds.followup_weight if turn.question.kind == "followup" else 1.0
 
 
@@ -164,7 +173,9 @@ def _unique(items: list[str]) -> tuple[str, ...]:
 
 def _overall(turns: tuple[TurnEvaluation, ...], thresholds: Thresholds) -> Overall:
     total_weight = sum(t.weight for t in turns)
-    score = round(100 * sum(t.weight * t.quality for t in turns) / total_weight) if total_weight else 0
+    usable = any(t.answered and t.weight > 0 for t in turns)
+    # no usable answer is no evidence: no score, no verdict (not a 0 and a reject)
+    score = round(100 * sum(t.weight * t.quality for t in turns) / total_weight) if usable and total_weight else None
     recommendation = recommend(score, thresholds)
     asked = [t for t in turns if "suggested_followup" not in t.flags]
     answered = [t for t in asked if t.answered]
@@ -187,11 +198,17 @@ def _overall(turns: tuple[TurnEvaluation, ...], thresholds: Thresholds) -> Overa
     )
 
 
-def _reasons(score: int, recommendation: str, turns: tuple[TurnEvaluation, ...],
+def _reasons(score: int | None, recommendation: str, turns: tuple[TurnEvaluation, ...],
              thresholds: Thresholds) -> tuple[str, ...]:
     bands = {"strong_yes": f"{thresholds.strong_yes_min:g} and above", "yes": f"{thresholds.yes_min:g} and above",
              "no": f"{thresholds.no_min:g} and above", "strong_no": f"below {thresholds.no_min:g}"}
-    reasons = [f"Overall score {score}/100 ({recommendation} applies at {bands[recommendation]})."]
+    if score is None:
+        reasons = ["No usable answer: no score and no recommendation (insufficient_evidence)."]
+    else:
+        reasons = [f"Overall score {score}/100 ({recommendation} applies at {bands[recommendation]})."]
+    rerecord = [t.question_id for t in turns if "rerecord" in t.flags]
+    if rerecord:
+        reasons.append("Recordings that could not be read (not scored; record again): " + ", ".join(rerecord) + ".")
     suggested = [t.question_id for t in turns if "suggested_followup" in t.flags]
     turns = tuple(t for t in turns if "suggested_followup" not in t.flags)
     planned = [t for t in turns if t.kind == "planned"]
@@ -200,7 +217,7 @@ def _reasons(score: int, recommendation: str, turns: tuple[TurnEvaluation, ...],
     if rubric_total:
         covered = sum(len(t.covered) for t in turns)
         reasons.append(f"Covered {covered} of {rubric_total} rubric points.")
-    unanswered = [t.question_id for t in turns if not t.answered]
+    unanswered = [t.question_id for t in turns if not t.answered and "rerecord" not in t.flags]
     if unanswered:
         reasons.append("No usable answer (counted as 0): " + ", ".join(unanswered) + ".")
     struggled = [t.question_id for t in turns if t.struggled]
@@ -283,5 +300,19 @@ def _summary(record: SessionRecord, turns: tuple[TurnEvaluation, ...], overall: 
         parts.append(f"Average relevance {overall.average_relevance:g}/100"
                      + (f", average score {overall.average_score:g}/5." if overall.average_score is not None
                         else "."))
-    parts.append(f"Overall {overall.score}/100: {overall.recommendation.replace('_', ' ')}.")
+    if overall.score is None:
+        parts.append("No usable answer: insufficient evidence for a recommendation.")
+    else:
+        parts.append(f"Overall {overall.score}/100: {overall.recommendation.replace('_', ' ')}.")
     return " ".join(parts)
+
+
+def evidence_warning(evaluation: Evaluation) -> str | None:
+    """One line for the user when the report can carry no verdict, or some answers must be recorded again."""
+    rerecord = [t.question_id for t in evaluation.turns if "rerecord" in t.flags]
+    if evaluation.overall.recommendation == "insufficient_evidence":
+        return ("no usable answer in this session: recommendation insufficient_evidence"
+                + (f"; record again: {', '.join(rerecord)}" if rerecord else ""))
+    if rerecord:
+        return f"not scored, recording could not be read (record again): {', '.join(rerecord)}"
+    return None

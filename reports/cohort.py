@@ -7,6 +7,10 @@ Ranking and the cut:
 - A session that fails with the same score as the last one passing is marked `tied_at_cut`: the
   quota is kept, and the tie is reported for a human to settle.
 
+A session with no usable answer (recommendation `insufficient_evidence`) has no score: it is neither
+passed nor failed, takes no place in the ranking or the quota, is left out of the impact ratios, and
+a warning names it for re-recording.
+
 Adverse impact (with a groups file mapping candidate -> self-reported group): each group's
 selection rate is passed / total; its impact ratio is its rate over the highest group's rate. A
 ratio below 0.8 (the four-fifths rule) is a warning to review the process, not a verdict.
@@ -28,11 +32,11 @@ FOUR_FIFTHS = 0.8
 class CohortEntry:
     folder: str
     candidate: str
-    score: int
+    score: int | None             # None: no usable answer
     average_relevance: float
     recommendation: str
-    rank: int = 0
-    decision: str = "fail"        # pass | fail
+    rank: int = 0                 # 0: not ranked (insufficient evidence)
+    decision: str = "fail"        # pass | fail | insufficient_evidence
     tied_at_cut: bool = False
     group: str | None = None
 
@@ -71,16 +75,26 @@ def decide(entries: list[CohortEntry], pass_rate: float,
     """Rank, cut at ceil(pass_rate x N), and compute impact ratios when groups are given."""
     if not entries:
         raise VivavoceError("no sessions to rank")
-    count = pass_count(pass_rate, len(entries))
-    ordered = sorted(entries, key=lambda e: (-e.score, -e.average_relevance, e.folder))
-    cut_score = ordered[count - 1].score
+    unscored = sorted((e for e in entries if e.score is None or e.recommendation == "insufficient_evidence"),
+                      key=lambda e: e.folder)
+    scored = [e for e in entries if e not in unscored]
+    count = pass_count(pass_rate, len(scored)) if scored else 0
+    ordered = sorted(scored, key=lambda e: (-e.score, -e.average_relevance, e.folder))
+    cut_score = ordered[count - 1].score if count else None
     ranked = []
     for rank, entry in enumerate(ordered, start=1):
         passed = rank <= count
         group = _group_of(entry, groups) if groups is not None else None
         ranked.append(CohortEntry(**{**entry.__dict__, "rank": rank, "decision": "pass" if passed else "fail",
                                      "tied_at_cut": (not passed) and entry.score == cut_score, "group": group}))
+    for entry in unscored:
+        group = _group_of(entry, groups) if groups is not None else None
+        ranked.append(CohortEntry(**{**entry.__dict__, "rank": 0, "decision": "insufficient_evidence",
+                                     "tied_at_cut": False, "group": group}))
     warnings = []
+    if unscored:
+        warnings.append(f"no usable answer (insufficient evidence, neither passed nor failed; record again): "
+                        f"{', '.join(e.folder for e in unscored)}")
     tied = [e.folder for e in ranked if e.tied_at_cut]
     if tied:
         warnings.append(f"tie at the cut (score {cut_score}): {', '.join(tied)} failed by tie-break "
@@ -92,7 +106,7 @@ def decide(entries: list[CohortEntry], pass_rate: float,
             if g.below_four_fifths:
                 warnings.append(f"group '{g.group}' impact ratio {g.impact_ratio:.2f} is below {FOUR_FIFTHS} "
                                 f"(four-fifths rule): review the process for adverse impact")
-        missing = [e.folder for e in ranked if e.group is None]
+        missing = [e.folder for e in ranked if e.group is None and e.decision != "insufficient_evidence"]
         if missing:
             warnings.append(f"no group given for: {', '.join(missing)} (left out of the impact ratios)")
     return Cohort(pass_rate=pass_rate, pass_count=count, entries=tuple(ranked), groups=impacts,
@@ -102,7 +116,7 @@ def decide(entries: list[CohortEntry], pass_rate: float,
 def impact_ratios(entries: list[CohortEntry] | tuple[CohortEntry, ...]) -> tuple[GroupImpact, ...]:
     by_group: dict[str, list[CohortEntry]] = {}
     for e in entries:
-        if e.group is not None:
+        if e.group is not None and e.decision != "insufficient_evidence":
             by_group.setdefault(e.group, []).append(e)
     rates = {g: sum(e.decision == "pass" for e in members) / len(members) for g, members in by_group.items()}
     best = max(rates.values(), default=0.0)
@@ -238,7 +252,7 @@ def load_scored(folder: str | Path) -> tuple[CohortEntry, SessionFacts]:
             report = json.loads((d / "report.json").read_text(encoding="utf-8"))
             overall = report["overall"]
             entry = CohortEntry(folder=str(folder), candidate=report.get("candidate") or d.name,
-                                score=int(overall["score"]),
+                                score=None if overall["score"] is None else int(overall["score"]),
                                 average_relevance=float(overall.get("average_relevance") or 0.0),
                                 recommendation=str(overall.get("recommendation", "")))
             return entry, SessionFacts(date=report.get("date"))

@@ -9,18 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from interview.plan import distinctive_terms
 from interview.records import SessionRecord
+from nlp.text_features import content_words, distinctive_terms, filler_count, hedge_count, sentences, stem
 from reports.model import Alignment, Evaluation, HRSection, Quote, TurnEvaluation
 
-HEDGES = ("i'm not sure", "im not sure", "i don't know", "i dont know", "not entirely sure", "i guess",
-          "maybe", "i think", "kind of", "sort of", "probably")
-FILLERS = ("um", "uh", "hmm", "er", "like")
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(%|percent|years?|x\b|times|engineers|people|users|ms|k\b)?", re.I)
-_STOP = {"about", "after", "their", "there", "which", "these", "those", "while", "where", "using", "with",
-         "within", "into", "from", "that", "this", "have", "been", "were", "over", "under", "more", "than",
-         "team", "years", "year", "experience", "skills", "engineer", "engineers", "worked", "using"}
 _CLAIM_VERBS = re.compile(r"\b(led|built|designed|deployed|reduced|increased|improved|managed|launched|"
                           r"created|developed|cut|scaled|shipped|owned|mentored|architected|migrated)\b", re.I)
 MAX_ITEMS = 12
@@ -41,17 +34,13 @@ def add_evidence_sections(evaluation: Evaluation, record: SessionRecord) -> Eval
     return replace(evaluation, hr=hr, alignment=_alignment(record, evaluation.turns, answered))
 
 
-def sentences(text: str) -> list[str]:
-    """Sentences of a transcript, each a verbatim substring of it."""
-    return [m.group(0).strip() for m in _SENTENCE.finditer(text) if m.group(0).strip()]
-
-
 def mentions(text: str, term: str) -> bool:
     return re.search(r"(?<![A-Za-z0-9])" + re.escape(term) + r"(?![A-Za-z0-9])", text, re.I) is not None
 
 
 def _content_words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9+#]+", text.lower()) if len(w) > 3 and w not in _STOP}
+    """Content stems that can tie a strength or a resume claim to an answer (not words every resume has)."""
+    return content_words(text) - _GENERIC_STEMS
 
 
 def _strength_quotes(answered: list[TurnEvaluation]) -> tuple[Quote, ...]:
@@ -88,7 +77,11 @@ def _critical_gaps(turns: tuple[TurnEvaluation, ...]) -> tuple[str, ...]:
     gaps = []
     for t in turns:
         label = f"{t.question_id}" + (f" ({t.competency})" if t.competency else "")
-        if not t.answered:
+        if "suggested_followup" in t.flags:
+            continue        # never asked: not a gap in the candidate
+        if "rerecord" in t.flags:
+            gaps.append(f"{label}: the recording could not be read; record it again.")
+        elif not t.answered:
             gaps.append(f"{label}: no usable answer.")
         elif (t.score or 0) <= 2:
             missed = "; ".join(t.missed) if t.missed else "no rubric point covered"
@@ -130,12 +123,12 @@ def _communication(answered: list[TurnEvaluation], turns: tuple[TurnEvaluation, 
         return ("No answer could be assessed for communication.",)
     words = [len(t.transcript.split()) for t in answered]
     lines = [f"Answers averaged {sum(words) / len(words):.0f} words ({min(words)} to {max(words)})."]
-    hedged = [t.question_id for t in answered if any(h in t.transcript.lower() for h in HEDGES)]
+    hedged = [t.question_id for t in answered if hedge_count(t.transcript)]
     lines.append(f"Hedging ('I'm not sure', 'maybe', 'I think') in {len(hedged)} of {len(answered)} answers"
                  + (f": {', '.join(hedged)}." if hedged else "."))
-    fillers = sum(len(re.findall(r"\b(?:" + "|".join(FILLERS) + r")\b", t.transcript.lower())) for t in answered)
+    fillers = sum(filler_count(t.transcript) for t in answered)
     if fillers:
-        lines.append(f"{fillers} filler word{'s' if fillers != 1 else ''} (um, uh, like) across the answers.")
+        lines.append(f"{fillers} filler word{'s' if fillers != 1 else ''} (um, uh, \"you know\", \"kind of\") across the answers.")
     concrete = [t.question_id for t in answered if re.search(r"\d", t.transcript)]
     lines.append(f"Concrete figures given in {len(concrete)} of {len(answered)} answers.")
     relevant = [t for t in answered if t.relevance >= 60]
@@ -231,7 +224,9 @@ _GENERIC = {"machine", "learning", "engineer", "engineering", "senior", "junior"
             "the", "and", "data", "science", "scientist", "experience", "skills", "role", "company", "i",
             "manager", "developer", "lead", "led", "work", "a", "an", "in", "at", "of", "for", "with", "on",
             "computer", "msc", "bsc", "ba", "ma", "phd", "projects", "project", "internship", "entry",
-            "level", "intern", "university", "skills", "summary", "education"}
+            "level", "intern", "university", "skills", "summary", "education", "years", "year", "worked",
+            "engineers", "within", "using"}
+_GENERIC_STEMS = {stem(w) for w in _GENERIC}
 
 
 def skill_terms(text: str, limit: int = 60, exclude: tuple[str, ...] = ()) -> list[str]:

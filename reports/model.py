@@ -11,13 +11,14 @@ from typing import Literal
 from nlp.emotion import EmotionLevels, EmotionWindow
 from voice.transcript import Word, quote_start_s
 
-Recommendation = Literal["strong_yes", "yes", "no", "strong_no"]
+Recommendation = Literal["strong_yes", "yes", "no", "strong_no", "insufficient_evidence"]
 
 RECOMMENDATION_TEXT = {
     "strong_yes": "Strong yes: advance",
     "yes": "Yes: advance",
     "no": "No: do not advance",
     "strong_no": "Strong no: do not advance",
+    "insufficient_evidence": "Insufficient evidence: no usable answer, no decision",
 }
 
 EMOTION_ADVISORY = ("Emotion scores are advisory: they are estimated from voice and wording, can be wrong, "
@@ -90,7 +91,7 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Overall:
-    score: int                          # 0..100
+    score: int | None                   # 0..100; None when there is no usable answer (insufficient_evidence)
     recommendation: Recommendation
     reasons: tuple[str, ...]
     questions_total: int
@@ -165,6 +166,11 @@ _NO_ANSWER_REASONS = (
 def no_answer_reason(t: "TurnEvaluation") -> str:
     """Why a turn has no answer, in words for the reader."""
     return next((text for flag, text in _NO_ANSWER_REASONS if flag in t.flags), "no answer")
+
+
+def score_text(overall: "Overall") -> str:
+    """The overall score as a reader sees it: "72/100", or why there is none."""
+    return "n/a (no usable answer)" if overall.score is None else f"{overall.score}/100"
 
 
 def duration_text(seconds: float) -> str:

@@ -21,7 +21,8 @@ def distribution(cohort: Cohort) -> list[tuple[str, int]]:
     """Scores counted in bins of 10 (0-9, ..., 90-100)."""
     counts = [0] * 10
     for e in cohort.entries:
-        counts[min(9, max(0, e.score) // BIN_WIDTH)] += 1
+        if e.score is not None:
+            counts[min(9, max(0, e.score) // BIN_WIDTH)] += 1
     return [(f"{i * BIN_WIDTH}-{i * BIN_WIDTH + 9 if i < 9 else 100}", c) for i, c in enumerate(counts)]
 
 
@@ -36,6 +37,10 @@ def cohort_to_dict(cohort: Cohort, audit: "Audit | None" = None) -> dict:
             "four_fifths_threshold": FOUR_FIFTHS, "warnings": list(cohort.warnings), **extra}
 
 
+def _score(score: int | None) -> str:
+    return "n/a" if score is None else str(score)
+
+
 def render_cohort_json(cohort: Cohort, audit: "Audit | None" = None) -> str:
     return json.dumps(cohort_to_dict(cohort, audit), indent=2, ensure_ascii=False) + "\n"
 
@@ -48,7 +53,8 @@ def render_cohort_md(cohort: Cohort, audit: "Audit | None" = None) -> str:
              "", "| Rank | Session | Candidate | Score | Decision |", "|---|---|---|---|---|"]
     for e in cohort.entries:
         tie = " (tie at cut)" if e.tied_at_cut else ""
-        lines.append(f"| {e.rank} | {md_cell(e.folder)} | {md_cell(e.candidate)} | {e.score} | {e.decision}{tie} |")
+        lines.append(f"| {e.rank or '-'} | {md_cell(e.folder)} | {md_cell(e.candidate)} | {_score(e.score)} | "
+                     f"{e.decision}{tie} |")
     lines += ["", "## Score distribution", "", "```"]
     lines += [f"{label:>7} | {'#' * count} {count}" for label, count in distribution(cohort)]
     lines += ["```", ""]
@@ -74,7 +80,7 @@ def render_cohort_html(cohort: Cohort, audit: "Audit | None" = None) -> str:
         from reports.render_audit import AUDIT_CSS, render_audit_section
         audit_section = f"<style>{AUDIT_CSS}</style>{render_audit_section(audit)}"
     rows = "".join(
-        f"<tr class=\"{x.decision}\"><td>{x.rank}</td><td>{e(x.folder)}</td><td>{e(x.candidate)}</td><td>{x.score}</td>"
+        f"<tr class=\"{x.decision}\"><td>{x.rank or '-'}</td><td>{e(x.folder)}</td><td>{e(x.candidate)}</td><td>{_score(x.score)}</td>"
         f"<td><strong>{x.decision}</strong>{' (tie at cut)' if x.tied_at_cut else ''}</td></tr>" for x in cohort.entries)
     groups = ""
     if cohort.groups:

@@ -14,11 +14,11 @@ from html import escape
 
 from reports.chart import COLOURS, emotion_svg
 from reports.model import (EMOTION_ADVISORY, RECOMMENDATION_TEXT, Evaluation, TurnEvaluation, duration_text,
-                           no_answer_reason)
+                           no_answer_reason, score_text)
 from reports.styles import CSS
 from voice.transcript import LOW_CONFIDENCE_PROBABILITY, word_offsets
 
-BADGE = {"strong_yes": "good", "yes": "good", "no": "bad", "strong_no": "bad"}
+BADGE = {"strong_yes": "good", "yes": "good", "no": "bad", "strong_no": "bad", "insufficient_evidence": "none"}
 
 # Clicking anything with data-seek plays its answer's recording (data-audio names the player) from that second.
 SEEK_SCRIPT = ("document.addEventListener('click',function(e){"
@@ -59,7 +59,8 @@ def _header(ev: Evaluation) -> str:
             f'<p class="role">{e(ev.role)}</p><p class="muted">{sub}</p></div>'
             f'<div class="decisions"><div class="decision {BADGE[o.recommendation]}">'
             f'<span class="label">System recommendation</span><strong>{e(RECOMMENDATION_TEXT[o.recommendation])}</strong>'
-            f'<span class="score">{o.score}<small>/100</small></span></div>{decisions}</div></header>')
+            + (f'<span class="score">{o.score}<small>/100</small></span>' if o.score is not None else "")
+            + f'</div>{decisions}</div></header>')
 
 
 def _summary(ev: Evaluation) -> str:
@@ -184,7 +185,7 @@ def _statistics(ev: Evaluation) -> str:
             ("Average relevance", n(o.average_relevance, "/100")), ("Highest relevance", n(o.highest_relevance, "/100")),
             ("Lowest relevance", n(o.lowest_relevance, "/100")), ("Average score", n(o.average_score, "/5")),
             ("Highest score", n(o.highest_score, "/5")), ("Lowest score", n(o.lowest_score, "/5")),
-            ("Overall score", f"{o.score}/100"), ("System recommendation", o.recommendation)]
+            ("Overall score", score_text(o)), ("System recommendation", o.recommendation)]
     t = o.thresholds
     body = "".join(f"<tr><th>{k}</th><td>{e(v)}</td></tr>" for k, v in rows)
     return (f'<section id="statistics"><h2>Overall statistics</h2><table class="stats-table">{body}</table>'

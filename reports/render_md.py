@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from nlp.emotion import DIMENSIONS
-from reports.model import (EMOTION_ADVISORY, RECOMMENDATION_TEXT, Evaluation, duration_text,
+from reports.model import (EMOTION_ADVISORY, RECOMMENDATION_TEXT, Evaluation, duration_text, score_text,
                            no_answer_reason)
 
 
@@ -40,7 +40,7 @@ def _summary(ev: Evaluation) -> list[str]:
             ("Questions", f"{o.questions_total} ({o.answered} answered)"),
             ("Average relevance", f"{o.average_relevance:g}/100" if o.average_relevance is not None else "n/a"),
             ("Average score", f"{o.average_score:g}/5" if o.average_score is not None else "n/a"),
-            ("Overall score", f"{o.score}/100"),
+            ("Overall score", score_text(o)),
             ("System recommendation", f"**{RECOMMENDATION_TEXT[o.recommendation]}** (`{o.recommendation}`)")]
     for d in ev.human_decisions:
         rows.append(("Human decision", f"**{_cell(d.decision)}** by {_cell(d.reviewer)}"
@@ -176,7 +176,7 @@ def _statistics(ev: Evaluation) -> list[str]:
             f"- Average score: {n(o.average_score, '/5')}",
             f"- Highest score: {n(o.highest_score, '/5')}",
             f"- Lowest score: {n(o.lowest_score, '/5')}",
-            f"- Overall score: {o.score}/100",
+            f"- Overall score: {score_text(o)}",
             f"- System recommendation: {o.recommendation}", ""]
 
 
@@ -189,7 +189,12 @@ def _inline(text: str | None) -> str:
     if not text:
         return ""
     flat = " ".join(str(text).split())
-    return flat.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;").replace("*", "\\*")
+    # brackets too: `[x](url)` and `![x](url)` written by a candidate or a model must not become a link or
+    # an image (a tracking pixel) in a reviewer's Markdown viewer
+    return flat.translate(_MD_ESCAPES)
+
+
+_MD_ESCAPES = str.maketrans({"\\": "\\\\", "<": "&lt;", ">": "&gt;", "*": "\\*", "[": "\\[", "]": "\\]"})
 
 
 def _cell(text: str | None) -> str:

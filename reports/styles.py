@@ -19,6 +19,7 @@ header { display:flex; justify-content:space-between; gap:16px; align-items:flex
 .decision strong { display:block; font-size: 16px; }
 .decision.good { background: var(--good-bg); border-color:#abefc6; } .decision.good strong { color: var(--good); }
 .decision.bad { background: var(--bad-bg); border-color:#fecdca; } .decision.bad strong { color: var(--bad); }
+.decision.none { background:#f9fafb; } .decision.none strong { color: var(--muted); }
 .decision.human { background:#f5f8ff; border-color:#c7d7fe; } .decision p { margin: 4px 0 0; font-size: 13px; }
 .score { font-size: 30px; font-weight: bold; } .score small { font-size: 14px; color: var(--muted); }
 .stats { display:flex; gap:10px; flex-wrap: wrap; }

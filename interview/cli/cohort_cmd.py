@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"pass rate {cohort.pass_rate:g}: {cohort.pass_count} of {len(cohort.entries)} pass")
         for e in cohort.entries:
-            print(f"{e.rank:>3}  {e.score:>3}  {e.decision:<4}  {e.candidate}  ({e.folder})"
+            print(f"{e.rank or '-':>3}  {'n/a' if e.score is None else e.score:>3}  {e.decision:<4}  {e.candidate}  ({e.folder})"
                   + ("  tie at cut" if e.tied_at_cut else ""))
         for g in cohort.groups:
             ratio = "n/a" if g.impact_ratio is None else f"{g.impact_ratio:.2f}"

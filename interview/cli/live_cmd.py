@@ -7,8 +7,9 @@ import argparse
 import logging
 from pathlib import Path
 
-from interview.cli.common import (add_emotion_arguments, add_interviewer_arguments, add_model_arguments, config_for,
-                                 emotion_options, llm_options, max_followups, stt_options)
+from interview.cli.common import (add_emotion_arguments, add_interviewer_arguments, add_model_arguments,
+                                 apply_live_settings, config_for, emotion_options, llm_options, max_followups,
+                                 stt_options)
 from voice.errors import DeviceError, VivavoceError
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input-device", help="microphone name or index (see 'interview devices')")
     parser.add_argument("--output-device", help="speaker name or index")
     parser.add_argument("--voice", help="TTS voice name")
-    parser.add_argument("--tts", choices=("pyttsx3", "espeak"), default="pyttsx3", help="speech engine")
+    # defaults (in interview.cli.common.LIVE_DEFAULTS) apply after the config file's [live] section
+    parser.add_argument("--tts", choices=("pyttsx3", "espeak"), help="speech engine (default pyttsx3)")
     parser.add_argument("--speech-rate", type=int, default=175, metavar="WPM",
                         help="the interviewer's speaking rate in words per minute (default 175)")
     parser.add_argument("--turn-detector", choices=("smart", "silence"), default="smart",
@@ -34,13 +36,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="smart: the pause after which the turn model is first asked")
     parser.add_argument("--max-pause-ms", type=int, default=3000,
                         help="smart: the longest thinking pause before an answer counts as over")
-    parser.add_argument("--end-silence-ms", type=int, default=1500,
-                        help="silence: the silence that ends an answer")
+    parser.add_argument("--end-silence-ms", type=int,
+                        help="silence: the silence that ends an answer (default 1500)")
     parser.add_argument("--wait-for-answer-s", type=float, default=30.0,
                         help="thinking time before the first word: after this long with nothing said, "
                              "the question counts as unanswered")
-    parser.add_argument("--max-answer-s", type=float, default=180.0, help="longest answer")
-    parser.add_argument("--echo-tail-ms", type=int, default=300, help="microphone ignored after speaking")
+    parser.add_argument("--max-answer-s", type=float, help="longest answer (default 180)")
+    parser.add_argument("--echo-tail-ms", type=int, help="microphone ignored after speaking (default 300)")
     parser.add_argument("--no-barge-in", action="store_true",
                         help="the candidate cannot interrupt the interviewer (the microphone is ignored while it speaks)")
     parser.add_argument("--no-echo-cancel", action="store_true",
@@ -70,7 +72,7 @@ def live_options(args: argparse.Namespace, config: dict):
         raise VivavoceError("--wait-for-answer-s must be > 0")
     endpoint = EndpointOptions(turn_detector=args.turn_detector, min_pause_ms=args.min_pause_ms,
                                max_pause_ms=args.max_pause_ms, end_silence_ms=args.end_silence_ms,
-                               short_answer_silence_ms=max(3000, args.end_silence_ms),
+                               short_answer_silence_ms=args.short_answer_silence_ms,
                                max_answer_s=args.max_answer_s, no_speech_timeout_s=args.wait_for_answer_s)
     return LiveOptions(listen=ListenOptions(endpoint=endpoint, echo_tail_ms=args.echo_tail_ms,
                                             barge_in=not args.no_barge_in),
@@ -82,6 +84,7 @@ def live_options(args: argparse.Namespace, config: dict):
 def run(args: argparse.Namespace) -> int:
     from interview.live import load_models, open_devices, resume_plan, run_live
     from interview.live.run import session_folder_problem
+    from interview.session_folder import output_folder
     from interview.plan import load_plan
 
     if args.resume:
@@ -90,12 +93,13 @@ def run(args: argparse.Namespace) -> int:
     elif not args.plan or not args.out:
         raise VivavoceError("interview live needs --plan and --out (or --resume DIR)")
     else:
-        session_dir = Path(args.out)
+        session_dir = output_folder(args.out)
         problem = session_folder_problem(session_dir)
         if problem:
             raise VivavoceError(problem, f"pick a new --out, or continue it with --resume {session_dir}")
         plan = load_plan(args.plan)
     config = config_for(args)
+    apply_live_settings(args, config)
     options = live_options(args, config)
     # devices first: a wrong name should fail in a second, not after loading models
     from voice.devices import resolve_device

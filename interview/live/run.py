@@ -31,6 +31,7 @@ from interview.live.pieces import Heard, RememberingTranscriber
 from interview.plan import Plan, Question, load_plan
 from interview.records import SessionRecord, Turn, question_from_dict, question_to_dict
 from interview.session import Capture, Scorer, SessionParts, Transcriber, run_session, run_turn
+from interview.session_folder import copy_plan, resolve_journaled
 from nlp.emotion import EmotionClassifier
 from voice.audio import Utterance, decode_file
 from voice.clock import SystemClock
@@ -237,24 +238,17 @@ def _open_journal(plan: Plan, session_dir: Path, options: LiveOptions) -> Journa
     os.chmod(session_dir, 0o700)
     path = session_dir / JOURNAL_NAME
     if _earlier(session_dir) is None:
-        _copy_plan(plan, session_dir)
+        # the plan and the documents it names, so the folder replays anywhere (interview.session_folder)
+        copied = copy_plan(plan, session_dir)
         fresh = path.with_name(JOURNAL_NAME + ".new")
         fresh.unlink(missing_ok=True)
         with Journal(fresh) as journal:
             llm = options.llm
-            journal.write_header(plan, {"mode": "live", "candidate": plan.candidate,
+            journal.write_header(copied, {"mode": "live", "candidate": plan.candidate,
                                         "started_at": SystemClock.wall_iso(), "tts": options.tts_engine,
                                         "interviewer": f"llm:{llm.model}" if llm else "offline"})
         os.replace(fresh, path)
     return Journal(path)
-
-
-def _copy_plan(plan: Plan, session_dir: Path) -> None:
-    target = session_dir / "plan.yaml"
-    if plan.source and Path(plan.source).is_file() and Path(plan.source).resolve() != target.resolve():
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(Path(plan.source).read_bytes())
 
 
 def _parts(plan: Plan, options: LiveOptions, models: LiveModels, answers, transcriber, announcer, journal,
@@ -303,7 +297,7 @@ def _analyse_recorded(plan: Plan, session_dir: Path, parts: SessionParts, journa
     vocabulary = plan.vocabulary()
     for event in {e["question"]["id"]: e for e in pending}.values():
         question = question_from_dict(event["question"])
-        path = session_dir / event["audio_path"]
+        path = resolve_journaled(event["audio_path"], session_dir)
         try:
             audio = decode_file(path)
         except VivavoceError as e:

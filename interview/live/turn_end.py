@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from nlp.text_features import FILLERS
+from nlp.text_features import filler_count
 
 Cue = Literal["continue", "complete"]
 
@@ -24,7 +24,6 @@ the a an my our your their its of""".split())
 RARELY_LAST = frozenset("""then also with without to for from by at in on into about over under between
 through as like is are was were be been am will would can could should must have has had
 i we they he she if unless until before after which who whose where when while""".split())
-_FILLER_WORDS = frozenset(f for f in FILLERS if " " not in f and f != "like")
 _TRAILING = re.compile(r"[A-Za-z']+|\.\.\.|…|[.,;:!?-]")
 
 
@@ -49,7 +48,7 @@ def text_cue(text: str) -> Cue | None:
     if last in ("...", "…", ",", ";", ":", "-"):
         return "continue"
     word = next((t.lower() for t in reversed(tokens) if t[0].isalpha()), "")
-    if word in NEVER_LAST or word in _FILLER_WORDS:
+    if word in NEVER_LAST or filler_count(word):
         return "continue"
     if last in (".", "!", "?"):
         return "complete"

@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from interview.web.guard import Guard, csrf_token, same_origin
 from interview.web.index import LIST_FLAGS, SessionIndex, SessionSummary
+from nlp.emotion import DIMENSIONS as EMOTION_DIMENSIONS
 from voice.errors import VivavoceError
 
 log = logging.getLogger(__name__)
@@ -302,7 +303,7 @@ def _filtered(summaries: list[SessionSummary], role: str, status: str) -> list[S
 def _sorted(summaries: list[SessionSummary], sort: str, descending: bool) -> list[SessionSummary]:
     from interview.web.views import RECOMMENDATION_ORDER
 
-    keys = {"candidate": lambda s: s.candidate.lower(), "score": lambda s: s.score,
+    keys = {"candidate": lambda s: s.candidate.lower(), "score": lambda s: -1 if s.score is None else s.score,
             "recommendation": lambda s: RECOMMENDATION_ORDER.get(s.recommendation, 2),
             "status": lambda s: s.status, "date": lambda s: s.date or ""}
     # a stable order first (folder), so equal keys keep the same order on every request
@@ -344,5 +345,5 @@ def _environment():
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(clock=views.clock, recommendation=views.recommendation_text,
                        tone=views.recommendation_tone, tojson_safe=lambda v: json.dumps(v))
-    env.globals.update(flag_text=views.flag_text, emotion_dimensions=views.EMOTION_DIMENSIONS)
+    env.globals.update(flag_text=views.flag_text, emotion_dimensions=EMOTION_DIMENSIONS)
     return env

@@ -44,7 +44,7 @@ def test_failure_falls_back_to_offline_and_is_recorded_once():
     told, recorded = [], []
     iv = LLMInterviewer(failing_chat(), fallbacks=LLMFallbacks(told.append, lambda k, **p: recorded.append(p)))
     q = iv.next_question(PLAN, [turn(BIAS, STRUGGLE)])
-    assert q.id == "ML_Q1_F1" and "overly simple assumptions" in q.text.lower()   # the offline ease-off
+    assert q.id == "ML_Q1_F1" and q.text.startswith("That's alright.")   # the offline ease-off
     iv.next_question(PLAN, [turn(BIAS, STRUGGLE), turn(q, STRUGGLE), turn(PIPE, STRUGGLE)])
     assert len(told) == 1 and [r["question_id"] for r in recorded] == ["ML_Q1", "DE_Q1"]
     assert iv.fallback_question_ids == ["ML_Q1", "DE_Q1"]

@@ -1,12 +1,8 @@
-"""The offline scorer on graded answer sets (tests/data/graded), with the real MiniLM embeddings."""
-import statistics
-
+"""The offline scorer with the real MiniLM embeddings: the shipped example's answers (issue 13's cases),
+off-topic and "I don't know" answers."""
 import pytest
 
-from benchmarks.scorer_ranking import LEVELS, evaluate, load_sets
-from interview.plan import Question
 from nlp.scoring import OfflineScorer
-from nlp.text_features import named_tools, sentences, text_evidence
 
 pytestmark = pytest.mark.integration
 
@@ -16,55 +12,60 @@ def scorer(embedder):
     return OfflineScorer(embedder)
 
 
-@pytest.fixture(scope="module")
-def graded():
-    return load_sets()
+OVERFIT = ("How do you keep a model from overfitting? Walk me through what you actually do.",
+           ("regularization such as weight decay or dropout", "a held-out validation set and early stopping",
+            "more data or data augmentation", "cross-validation to estimate generalisation"))
+PIPELINE = ("Tell me about a data pipeline you built to prepare training data. How did you make it reliable?",
+            ("data validation or quality checks", "re-runnable, idempotent processing", "orchestration or scheduling",
+             "monitoring failures"))
+DISAGREE = ("Tell me about a time you disagreed with a teammate about a technical decision.",
+            ("explains the disagreement concretely", "listens and uses data to decide", "a constructive outcome"))
 
 
-@pytest.mark.parametrize("role", ["ml_engineer", "data_engineer", "backend_engineer"])
-def test_graded_answers_keep_their_order(scorer, graded, role):
-    share, rows = evaluate(scorer, graded[role])
-    # 90 % of ordered pairs: adjacent levels of one question may swap, the ladder as a whole may not
-    assert share >= 0.9, f"{role}: only {share:.0%} of answer pairs in order"
-    means = [statistics.mean(assessed[i].quality for _, assessed in rows) for i in range(len(LEVELS))]
-    assert means == sorted(means) and len(set(means)) == len(means), means
-    for qid, assessed in rows:
-        assert assessed[0].quality < assessed[3].quality, f"{qid}: weak not below exceptional"
-        assert assessed[0].score < assessed[3].score, f"{qid}: weak and exceptional share a score"
+def test_paraphrased_coverage_in_the_shipped_example(scorer):
+    # as whisper tiny.en hears examples/ml-engineer (its mistakes included)
+    a = scorer.score(*OVERFIT, "In my last project, I trained on image class if I were in PyTorch on about 20,000 "
+                               "pictures. I added dropout and weight decay, kept a held out validation set, and used "
+                               "early stopping on the validation loss. I also augmented the images with lips and "
+                               "random crops.")
+    assert "more data or data augmentation" in a.covered
+    b = scorer.score(*PIPELINE, "During my internship, I built a feature pipeline with Airflow and SQL. It ran every "
+                                "night. I added some checks on the road count. It mostly worked. Sometimes it failed "
+                                "and we ran it by hand.")
+    assert {"data validation or quality checks", "orchestration or scheduling"} <= set(b.covered)
+    # a failure fixed by hand is not monitoring, and is not quoted as if it were
+    assert "monitoring failures" in b.missed and "Sometimes it failed and we ran it by hand." not in b.quotes
+
+
+def test_a_behavioural_answer_with_situation_action_and_result_covers_its_rubric(scorer):
+    a = scorer.score(*DISAGREE, "A teammate wanted to use a deep network for a small tabular data set, and I "
+                                "preferred gradient-boosting. We agreed to compare both on the same validation split. "
+                                "Boosting was better and faster, so we used it, and he added the network as a "
+                                "baseline in our report.")
+    assert len(a.covered) == 3 and a.score >= 3
 
 
 def test_off_topic_answer_scores_low_even_when_long(scorer):
-    q = Question("ML_Q1", "How do you keep a model from overfitting?", rubric=("regularization", "validation set"))
+    question, rubric = "How do you keep a model from overfitting?", ("regularization", "validation set")
     rambling = ("I really love hiking in the mountains with my two dogs. Last summer we walked for 12 days "
                 "through the Alps, and I carried a 15 kilogram backpack. The views were amazing and the food "
                 "in the huts was excellent, especially the cheese.")
     on_topic = "I use dropout and weight decay, and early stopping on a validation set."
-    off, on = scorer.assess_text(q, rambling), scorer.assess_text(q, on_topic)
-    assert off.relevance < 30 < on.relevance
-    assert off.score < on.score
+    off, on = scorer.score(question, rubric, rambling), scorer.score(question, rubric, on_topic)
+    assert off.relevance < 30 < on.relevance and off.score < on.score
 
 
 def test_dont_know_is_flagged_struggled(scorer):
-    q = Question("MONITOR_Q1", "How do you monitor a model in production?")
-    a = scorer.assess_text(q, "Um, I don't really know, to be honest. Maybe look at it sometimes?")
-    assert "struggled" in a.flags and a.score == 1
-    assert "did not know" in a.justification
+    a = scorer.score("How do you monitor a model in production?", (),
+                     "Um, I don't really know, to be honest. Maybe look at it sometimes?")
+    assert "struggled" in a.flags and a.score == 1 and "did not know" in a.justification
 
 
-def test_justification_names_covered_and_missed_rubric_points(scorer):
-    q = Question("DE_Q1", "How do you make a nightly pipeline reliable?",
-                 rubric=("data quality checks", "idempotent re-runnable loads", "alerting on failures"))
-    a = scorer.assess_text(q, "We ran it in Airflow and every load was idempotent: a rerun replaced the "
-                              "day's partition instead of appending to it, so retries never duplicated rows.")
-    assert "idempotent re-runnable loads" in a.covered
-    assert "alerting on failures" in a.missed
-    assert "missed: " in a.justification and "alerting on failures" in a.justification
-    assert all(quote in "We ran it in Airflow and every load was idempotent: a rerun replaced the day's partition "
-                        "instead of appending to it, so retries never duplicated rows." for quote in a.quotes)
+def test_token_vectors_carry_their_spans_and_pool_to_the_sentence_vector(embedder):
+    import numpy as np
 
-
-def test_text_evidence_counts_specifics_and_hedges():
-    e = text_evidence("I think we cut latency from 300 ms to 40 ms with Redis. Maybe. I built it at my last job.")
-    assert e.figures and "Redis" in e.tools and e.example_markers >= 1 and e.hedges == 2
-    assert sentences("One. Two! Three?") == ["One.", "Two!", "Three?"]
-    assert named_tools("So we used Kafka and dbt with BigQuery.") == ["Kafka", "BigQuery"]
+    text = "I augmented the images with flips and random crops."
+    pieces = embedder.embed_tokens([text])[0]
+    assert "".join(text[a:b] for a, b in pieces.spans).replace("##", "") == text.replace(" ", "")
+    assert np.allclose(np.linalg.norm(pieces.vectors, axis=1), 1.0, atol=1e-4)
+    assert "augment" in text[pieces.spans[1][0]:pieces.spans[1][1]]

@@ -81,3 +81,17 @@ def test_groups_csv_with_header_and_bad_rows(tmp_path):
 def test_cohort_html_escapes_candidate_names():
     cohort = decide([entry("s1", 50, candidate="<script>x</script>")], 0.5)
     assert "<script>x" not in render_cohort_html(cohort)
+
+
+def test_a_session_with_no_usable_answer_is_neither_passed_nor_failed():
+    empty = CohortEntry(folder="silent", candidate="Sam", score=None, average_relevance=0.0,
+                        recommendation="insufficient_evidence")
+    entries = [entry("a", 90), entry("b", 40), empty]
+    cohort = decide(entries, 0.5, groups={"a": "x", "b": "y", "sam": "x"})
+    by = {e.folder: e for e in cohort.entries}
+    # the quota is ceil(0.5 x 2 scored sessions): the empty session takes no place and fails no one
+    assert cohort.pass_count == 1 and by["a"].decision == "pass" and by["b"].decision == "fail"
+    assert by["silent"].decision == "insufficient_evidence" and by["silent"].rank == 0
+    assert sum(g.total for g in cohort.groups) == 2
+    assert any("silent" in w and "neither passed nor failed" in w for w in cohort.warnings)
+    assert "insufficient_evidence" in render_cohort_md(cohort) and "n/a" in render_cohort_html(cohort)

@@ -9,6 +9,7 @@ from interview.journal import Journal, read_journal
 from interview.live.device_loss import KeepHeardOnDeviceLoss
 from interview.plan import Plan, Question
 from interview.session import SessionParts, run_session
+from interview.offline_scoring import PlanScorer
 from nlp.scoring import OfflineScorer
 from tests.fakes import FakeClock, FakeEmbedder, FakeTranscriber, ScriptedAnswers
 from voice.audio import AudioChunk, decode_file
@@ -63,7 +64,7 @@ def loud_spans(audio: AudioChunk):
 def run(tmp_path, answers, mic):
     guarded = KeepHeardOnDeviceLoss(answers, mic, tmp_path, speech_spans=loud_spans)
     parts = SessionParts(answers=guarded, transcriber=FakeTranscriber("I rerun it.", "I check row counts"),
-                         scorer=OfflineScorer(FakeEmbedder()), clock=FakeClock(), announcer=guarded)
+                         scorer=PlanScorer(OfflineScorer(FakeEmbedder())), clock=FakeClock(), announcer=guarded)
     problems: list[str] = []
     with Journal(tmp_path / "journal.jsonl") as journal:
         journal.write_header(PLAN, {})

@@ -34,10 +34,12 @@ def test_plan_order_when_answers_are_good():
     assert iv.next_question(PLAN, [turn(BIAS, GOOD), turn(PIPE, GOOD)]) is None
 
 
-def test_struggle_gets_rubric_explanation_and_easier_followup():
+def test_struggle_gets_a_way_in_and_an_easier_followup_without_the_rubric():
     followup = OfflineInterviewer().next_question(PLAN, [turn(BIAS, STRUGGLE)])
     assert (followup.id, followup.kind, followup.parent_id) == ("ML_Q1_F1", "followup", "ML_Q1")
-    assert "overly simple assumptions" in followup.text.lower()        # explanation from the rubric
+    assert "machine learning" in followup.text.lower()                 # the topic is named ...
+    for point in BIAS.rubric:                                          # ... but no checklist item is read out
+        assert point.lower() not in followup.text.lower()
     assert followup.text.rstrip().endswith("?") or "Tell me" in followup.text
     assert followup.competency == "machine learning" and followup.rubric == BIAS.rubric
 
@@ -79,3 +81,9 @@ def test_decisions_are_deterministic_and_cheap():
     # speed is measured in benchmarks/; here only that 200 decisions finish at all
     for _ in range(200):
         iv.next_question(PLAN, turns)
+
+
+def test_a_story_with_its_outcome_is_not_asked_for_an_example():
+    story = ("A teammate wanted a deep network for our small tabular data and I preferred boosting. "
+             "We agreed to compare both on the same validation split. Boosting was better, so we used it.")
+    assert classify_answer(turn(BIAS, story)) == "ok"

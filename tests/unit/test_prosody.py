@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from nlp.prosody import count_fillers, features_from_arrays, pitch_track
+from nlp.prosody import features_from_arrays, pitch_track
+from nlp.text_features import filler_count
 from tests.fakes import tone
 
 
@@ -46,8 +47,8 @@ def test_speaking_rate_uses_the_words_and_the_spoken_time():
 
 
 def test_fillers_are_counted_and_ordinary_words_are_not():
-    assert count_fillers("Um, so, uh, I mean I, like, built it, you know, hmm") == 6
-    assert count_fillers("I built a model that I liked and umbrellas") == 0
+    assert filler_count("Um, so, uh, I mean I, like, built it, you know, hmm") == 6
+    assert filler_count("I built a model that I liked and umbrellas") == 0
 
 
 def test_silence_has_no_voice_and_no_nan():

@@ -22,13 +22,14 @@ def test_json_contract_keys(written):
     report = json.loads(written["json"].read_text())
     assert report["schema_version"] == 1
     assert report["candidate"] == "Jane Doe" and report["role"] == "Machine Learning Engineer"
-    assert report["overall"]["recommendation"] in {"strong_yes", "yes", "no", "strong_no"}
-    assert 0 <= report["overall"]["score"] <= 100
+    # README's formula: weighted mean quality (0.9 + 0.5 x 0.7 + 0.1 + 0) / 3.5 = 0.39, the unreadable recording
+    # left out (not a 0); strong_no below 40
+    assert report["overall"]["score"] == 39 and report["overall"]["recommendation"] == "strong_no"
+    assert [(t["relevance"], t["score"]) for t in report["turns"]] == [(90, 5), (75, 4), (35, 1), (0, None),
+                                                                        (0, None)]
     for t in report["turns"]:
         assert {"question_id", "question", "kind", "transcript", "relevance", "score", "emotion", "flags",
                 "justification"} <= set(t)
-        assert t["kind"] in {"planned", "followup"} and 0 <= t["relevance"] <= 100
-        assert t["score"] is None or 1 <= t["score"] <= 5
         if t["emotion"] is not None:
             assert set(t["emotion"]) == {"concentration", "enthusiasm", "interest", "confidence"}
     kinds = [t["kind"] for t in report["turns"]]
@@ -79,3 +80,22 @@ def test_unknown_format_is_a_user_error():
     with pytest.raises(VivavoceError, match="unknown report format 'docx'"):
         parse_formats("md,docx")
     assert parse_formats("md, html,md") == ("md", "html")
+
+
+def test_no_usable_answer_renders_without_a_score_in_every_format():
+    from dataclasses import replace
+
+    from reports.build import build_evaluation
+    from reports.render_html import render_html
+    from reports.render_json import render_json
+    from reports.render_md import render_md
+
+    record = sample_record()
+    failed = tuple(replace(t, transcript=None, assessment=None, emotion=None, flags=("audio_error",))
+                   for t in record.turns)
+    ev = build_evaluation(replace(record, turns=failed))
+    overall = json.loads(render_json(ev))["overall"]
+    assert overall["score"] is None and overall["recommendation"] == "insufficient_evidence"
+    md, html = render_md(ev), render_html(ev)
+    assert "Insufficient evidence" in md and "n/a (no usable answer)" in md and "None/100" not in md
+    assert "Insufficient evidence" in html and "None" not in html.split("<main")[0]

@@ -2,6 +2,7 @@
 from interview.journal import Journal, read_journal
 from interview.plan import Plan, Question
 from interview.session import SessionParts, run_session
+from interview.offline_scoring import PlanScorer
 from nlp.scoring import OfflineScorer
 from tests.fakes import FakeClock, FakeEmbedder, FakeTranscriber, ScriptedAnswers
 
@@ -16,7 +17,7 @@ PLAN = Plan(role="Data Engineer", questions=(
 def parts(script, *texts, clock=None):
     clock = clock or FakeClock()
     return SessionParts(answers=ScriptedAnswers(script, clock), transcriber=FakeTranscriber(*texts),
-                        scorer=OfflineScorer(FakeEmbedder()), clock=clock)
+                        scorer=PlanScorer(OfflineScorer(FakeEmbedder())), clock=clock)
 
 
 def test_each_kind_of_answer_gets_its_flag(tmp_path):

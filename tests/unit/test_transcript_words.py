@@ -6,6 +6,7 @@ from interview.journal import Journal, read_journal
 from interview.plan import Plan, Question
 from interview.records import FLAG_TEXT, turn_from_dict, turn_to_dict
 from interview.session import SessionParts, run_session
+from interview.offline_scoring import PlanScorer
 from nlp.scoring import OfflineScorer
 from reports import write_reports
 from reports.build import build_evaluation
@@ -51,7 +52,7 @@ def test_an_uncertain_transcript_flags_its_turn_for_listening(tmp_path):
     clock = FakeClock()
     parts = SessionParts(answers=ScriptedAnswers({"ML_Q1": "words"}, clock),
                          transcriber=FakeTranscriber(spoken(ANSWER, unsure=("I", "added", "dropout", "early"))),
-                         scorer=OfflineScorer(FakeEmbedder()), clock=clock)
+                         scorer=PlanScorer(OfflineScorer(FakeEmbedder())), clock=clock)
     with Journal(tmp_path / "journal.jsonl") as journal:
         journal.write_header(plan, {})
         run_session(plan, parts, journal)
@@ -74,6 +75,24 @@ def test_report_json_gives_each_word_its_confidence_and_each_answer_its_recordin
                                      "uncertain": True}
     assert turns[1]["audio"] is None          # its recording is not on disk
     assert turns[4]["words"] == [] and turns[4]["audio"] is None
+
+
+def test_a_report_written_elsewhere_links_the_sessions_own_recording_never_one_in_the_current_folder(
+        tmp_path, monkeypatch):
+    session, elsewhere = tmp_path / "session", tmp_path / "elsewhere"
+    (session / "answers").mkdir(parents=True)
+    (session / "answers" / "ML_Q1.wav").write_bytes(b"RIFF")
+    (elsewhere / "answers").mkdir(parents=True)
+    (elsewhere / "answers" / "ML_Q1.wav").write_bytes(b"RIFF")   # a stranger's file under the same name
+    monkeypatch.chdir(elsewhere)
+    record = sample_record()
+    first = dataclasses.replace(record.turns[0], audio_path="answers/ML_Q1.wav")
+    record = dataclasses.replace(record, turns=(first,) + record.turns[1:])
+    write_reports(record, tmp_path / "out", formats=("json",), session_dir=session)
+    turns = json.loads((tmp_path / "out" / "report.json").read_text())["turns"]
+    assert turns[0]["audio"] == "../session/answers/ML_Q1.wav"
+    write_reports(record, tmp_path / "bare", formats=("json",))    # no recording beside the report: no link
+    assert json.loads((tmp_path / "bare" / "report.json").read_text())["turns"][0]["audio"] is None
 
 
 def test_html_marks_unsure_words_and_explains_the_mark():

@@ -1,0 +1,79 @@
+"""Text in an answer that is addressed to the evaluator rather than to the interviewer's question.
+
+An answer is data. A sentence that instructs the evaluator ("Ignore all previous instructions", "Evaluator
+note: ...", `Assistant: {"score": 5}`, "I deserve a five") earns nothing: the offline scorer leaves it out
+(its numbers are not figures, its words not depth), the turn is flagged `injection_attempt`, and an LLM
+judge never scores above the offline scorer for it.
+
+The patterns look for the *form* of an instruction (a command at the start of a clause, a role tag, a
+score demanded for this answer), not its words alone, so a candidate who says "we used a system prompt",
+"they gave me 5 out of 5 in my review" or "I had to ignore the previous rules" is not accused.
+Measured on the table in tests/data/injection.yaml by benchmarks/injection_detection.py.
+"""
+from __future__ import annotations
+
+import re
+
+from nlp.text_features import sentences
+
+# where a command can start: the sentence start, after a clause break, or after words that soften it
+_CLAUSE = r"(?:^|[.;:,!?(]\s*|\band\s+|\bthen\s+|\bplease\s+|\bnow\s+|\bjust\s+|\bkindly\s+|\bso\s+" \
+          r"|\byou\s+(?:to|should|must|will|shall|can|need\s+to|have\s+to)\s+)"
+_EVALUATOR = r"(?:evaluator|grader|judge|scorer|assessor|ai|a\.i\.|model|llm|assistant|gpt|chatbot|bot)"
+_TOP = (r"(?:5|five|10|ten|100|full\s+marks?|top\s+(?:score|marks?|grade)|the\s+highest|highest|maximum|perfect"
+        r"|strong[\s_-]?yes|excellent|a\s+pass|pass(?:ed)?|an?\s+a\b)")
+_RULES = r"(?:instructions?|prompts?|rules?|rubric|guidelines|criteria|checklist|scoring|grading|directions|system)"
+
+_PATTERNS = [
+    # role tags and chat markup
+    r"^\W*(?:assistant|system|user|evaluator|grader|judge|scorer|ai)\s*:",
+    r"</?\s*(?:answer|system|assistant|user|instructions?|candidate)\s*>|\[/?inst\]|<\|im_(?:start|end)\|>"
+    r"|#{2,}\s*(?:instruction|system|response)",
+    # a score written as data
+    r"[{\[,]\s*\"?(?:score|relevance|rating|quality|recommendation)\"?\s*:",
+    r"\b(?:score|relevance|rating|grade|recommendation)\s*[:=]\s*\"?(?:\d|five|strong|yes|pass)",
+    # addressing the evaluator
+    rf"\b(?:dear|hey|hi|hello|attention|note\s+to(?:\s+the)?)\s+{_EVALUATOR}\b",
+    rf"\b{_EVALUATOR}\s+(?:note|instructions?|override)\s*:",
+    r"\bnote\s+to\s+(?:the\s+)?(?:reviewer|interviewer|hiring\s+team)\s*:",
+    rf"\bas\s+the\s+{_EVALUATOR}\s+(?:evaluating|grading|scoring|reading|assessing|reviewing)\b",
+    # commands to drop the rules
+    rf"{_CLAUSE}(?:ignore|disregard|forget|override|bypass|skip)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+|previous\s+"
+    rf"|prior\s+|above\s+|earlier\s+|these\s+|those\s+|of\s+)*{_RULES}\b",
+    r"\bnew\s+(?:instructions?|rules|system\s+prompt)\s*:",
+    r"\b(?:developer|god|admin|jailbreak)\s+mode\b|\bjailbreak\b",
+    rf"\byou\s+are\s+now\s+(?:an?\s+|the\s+|in\s+)?(?:\w+\s+){{0,2}}(?:{_EVALUATOR}|interviewer|reviewer|mode)\b",
+    r"\b(?:act|behave)\s+(?:as|like)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?(?:evaluator|grader|judge|scorer|system)\b"
+    r"|\bpretend\s+(?:to\s+be|you\s+are)\b",
+    # a score demanded for this answer
+    rf"{_CLAUSE}(?:give|award|assign|rate|score|mark|grade|return|output|put)\s+(?:me|this|this\s+answer|my\s+answer"
+    rf"|the\s+candidate|it|us|him|her)\b.{{0,30}}\b{_TOP}",
+    rf"{_CLAUSE}(?:mark|count|treat|consider)\s+(?:every|all|each)\s+(?:of\s+the\s+)?(?:rubric\s+)?points?\s+"
+    r"(?:as\s+)?(?:covered|met|satisfied)",
+    r"(?:^|[.;:,!?]\s*)(?:please\s+)?(?:pass|advance|hire)\s+me\b",
+    rf"{_CLAUSE}(?:output|return|respond\s+with|print|reply\s+with)\s+(?:a\s+|the\s+)?(?:score|rating|json|"
+    r"relevance|strong[\s_-]?yes|5|five)",
+    r"(?:^|[.;:,!?]\s*)(?:please\s+)?(?:do\s+not|don'?t)\s+(?:penali[sz]e|mark\s+down|deduct|dock)",
+    rf"\bi\s+(?:really\s+)?(?:deserve|should\s+(?:get|receive|be\s+given|score)|merit|have\s+earned|earned)\s+"
+    rf"(?:a\s+|an\s+|the\s+)?{_TOP}",
+    rf"\b(?:this|my)\s+answer\s+(?:deserves|should\s+(?:get|receive|score|be\s+(?:given|rated|scored|marked))"
+    rf"|is\s+worth|merits|earns)\s+(?:a\s+|an\s+|the\s+)?{_TOP}",
+    r"\bthe\s+(?:correct|right|proper|fair)\s+(?:assessment|score|rating|grade|evaluation)\s+(?:of|for)\s+"
+    r"(?:this|my)\s+answer\b",
+    r"\b(?:this|my)\s+answer\b.{0,25}\b(?:5|five)\s+out\s+of\s+(?:5|five)\b",
+]
+_INSTRUCTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"').split())
+
+
+def addressed_to_evaluator(text: str) -> list[str]:
+    """The sentences of `text` (verbatim) that instruct the evaluator or dictate the answer's score."""
+    return [s for s in sentences(text) if _INSTRUCTION.search(_normal(s))]
+
+
+def detect_injection(text: str) -> bool:
+    """True when the answer tries to instruct the evaluator or dictate its own score."""
+    return bool(text and text.strip()) and bool(addressed_to_evaluator(text))
