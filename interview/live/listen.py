@@ -281,16 +281,24 @@ class Listener:
         return max(start_s, (endpointer.first_speech_s or start_s) - self.options.margin_s)
 
     def _transcribe(self, blocks, stream_start_s, piece_start_s, piece_end_s, vocabulary, spans_s) -> Future:
-        """Start transcribing a piece in the background; the audio is cut here, in the listening thread.
-        The piece carries the speech spans the streaming VAD found, so the VAD does not run again."""
+        """Start transcribing a piece in the background; the audio is cut here, in the listening thread."""
         samples = _slice(blocks, stream_start_s, piece_start_s, piece_end_s)
-        spans = piece_spans(spans_s, piece_start_s, piece_end_s, self.options.span_pad_s)
+        # no speech in it by the streaming VAD: nothing to transcribe. The transcriber still finds the
+        # speech in a piece itself, with the offline VAD a replay uses, so that a replay of the saved
+        # answer hears what live mode heard (the streaming VAD's spans differ by a few frames, and tiny.en
+        # then by a word)
+        spans = piece_spans(spans_s, piece_start_s, piece_end_s, 0.0)
         if self.transcriber is None or len(samples) == 0 or not spans:
             empty: Future = Future()
             empty.set_result((piece_start_s, piece_end_s, Transcript(text="")))
             return empty
-        piece = Utterance(AudioChunk(samples, SAMPLE_RATE_HZ, piece_start_s), piece_start_s, piece_end_s, "silence",
-                          speech_spans_s=spans)
+        # a piece cut early in a pause is given the silence a saved answer keeps after its last word
+        # (margin_s): whisper then decodes its end as a replay of the WAV does
+        short_s = self.options.margin_s - (len(samples) / SAMPLE_RATE_HZ - spans[-1][1])
+        if short_s > 0:
+            samples = np.concatenate([samples, np.zeros(int(short_s * SAMPLE_RATE_HZ), np.float32)])
+        piece = Utterance(AudioChunk(samples, SAMPLE_RATE_HZ, piece_start_s), piece_start_s,
+                          piece_start_s + len(samples) / SAMPLE_RATE_HZ, "silence")
         return self._worker.submit(self._transcribe_piece, piece, tuple(vocabulary))
 
     def _transcribe_piece(self, piece: Utterance, vocabulary: tuple[str, ...]) -> Piece:
