@@ -41,6 +41,7 @@ class BatchSettings:
     formats: tuple[str, ...] = ("md", "html", "json")
     resume: bool = False
     meta: dict[str, Any] = field(default_factory=dict)
+    max_answer_s: float = 300.0                # interview.replay.MAX_ANSWER_S
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,8 @@ def replay_session(job: BatchJob, settings: BatchSettings) -> BatchResult:
         source = open_replay_folder(job.folder)
         meta = {**settings.meta, "candidate": source.plan.candidate}
         record = replay(source, Path(job.out), _parts_factory(settings, warnings.append),
-                        resume=settings.resume, meta=meta, on_problem=warnings.append)
+                        resume=settings.resume, meta=meta, max_answer_s=settings.max_answer_s,
+                        on_problem=warnings.append)
         written = settings.write_reports(record, job.out, settings.formats)
         return BatchResult(job.folder, job.out, True, str(written.get("json") or next(iter(written.values()))),
                            turns=len(record.turns), warnings=tuple(warnings))

@@ -5,17 +5,24 @@ The openai client's own retries are switched off (max_retries=0) and its 600 s d
 replaced, so that a slow or failing server costs a bounded time: connect 5 s, read 30 s, then up to
 3 retries with exponential backoff and jitter on 429 / 5xx / timeouts, honouring Retry-After.
 Every failure ends as an LLMError(retryable=...); callers fall back to the offline path.
-The API key is read from the environment variable named in the options and never logged.
+
+Keys go only where they were meant to (see `key_for`): $OPENAI_API_KEY only to api.openai.com, any
+other key only to a server named together with the variable that holds it, and no key ever over
+plain http to another computer. The key is never logged; base URLs are shown with their
+credentials and query strings redacted (`redact_url`).
 """
 from __future__ import annotations
 
 import argparse
 import email.utils
+import ipaddress
 import logging
 import os
 import random
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Protocol, Sequence
+from urllib.parse import urlsplit, urlunsplit
 
 from voice.clock import Clock, SystemClock
 from voice.errors import LLMError, MissingDependency
@@ -28,13 +35,15 @@ ENV_MODEL = "VIVAVOCE_LLM_MODEL"
 ENV_API_KEY_NAME = "VIVAVOCE_LLM_API_KEY_ENV"
 # local servers ignore the key, but the openai client refuses to start without one
 PLACEHOLDER_KEY = "not-needed"
+DEFAULT_KEY_ENV = "OPENAI_API_KEY"
+OPENAI_HOST = "api.openai.com"
 
 
 @dataclass(frozen=True)
 class LLMOptions:
     base_url: str
     model: str
-    api_key_env: str = "OPENAI_API_KEY"
+    api_key_env: str = DEFAULT_KEY_ENV
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 30.0
     max_retries: int = 3
@@ -44,10 +53,64 @@ class LLMOptions:
     temperature: float = 0.0
     seed: int = 7
     max_tokens: int = 600
+    # True when the user named the key variable for this server (--llm-api-key-env, $VIVAVOCE_LLM_API_KEY_ENV,
+    # or a config file they pointed at): only then may a key go to a server other than api.openai.com
+    key_named: bool = False
 
     @property
     def needs_key(self) -> bool:
-        return "api.openai.com" in self.base_url
+        return _host(self.base_url) == OPENAI_HOST
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def key_for(options: LLMOptions, env: Mapping[str, str]) -> str | None:
+    """The API key to send to `options.base_url`, or None (the server then gets a placeholder).
+
+    An exported $OPENAI_API_KEY is meant for OpenAI, not for a local Ollama or a colleague's server:
+    it goes only to https://api.openai.com unless the user named the variable for this server. No key
+    ever travels over plain http to another computer; asking for that is an error, not a silent send.
+    """
+    key = env.get(options.api_key_env, "")
+    if not key:
+        return None
+    parts = urlsplit(options.base_url)
+    host = _host(options.base_url)
+    if parts.scheme != "https" and not _is_loopback(host):
+        if options.key_named:
+            raise LLMError(f"refusing to send ${options.api_key_env} over plain http to {host}",
+                           "use an https:// URL, or a server on this computer")
+        return None
+    if options.key_named or (host == OPENAI_HOST and parts.scheme == "https"):
+        return key
+    log.info("$%s not sent to %s: it goes only to %s unless named with --llm-api-key-env",
+             options.api_key_env, host, OPENAI_HOST)
+    return None
+
+
+def redact_url(url: str) -> str:
+    """A base URL fit for messages and files: user, password and query string replaced by ***."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "(unparseable URL)"
+    userinfo, at, hostport = parts.netloc.rpartition("@")
+    netloc = ("***@" if at else "") + hostport
+    return urlunsplit((parts.scheme, netloc, parts.path, "***" if parts.query else "", "***" if parts.fragment else ""))
 
 
 class ChatClient(Protocol):
@@ -62,7 +125,8 @@ def add_llm_arguments(parser: argparse.ArgumentParser) -> None:
                        help=f"e.g. http://localhost:11434/v1 (default: ${ENV_BASE_URL}; unset = offline)")
     group.add_argument("--llm-model", metavar="NAME", help=f"model name on that server (default: ${ENV_MODEL})")
     group.add_argument("--llm-api-key-env", metavar="VAR",
-                       help="name of the environment variable holding the API key (default: OPENAI_API_KEY)")
+                       help="name of the environment variable holding the API key for this server "
+                            "(default: OPENAI_API_KEY, which is sent only to https://api.openai.com)")
     group.add_argument("--llm-timeout-s", type=float, metavar="S", help="read timeout per request (default: 30)")
 
 
@@ -78,11 +142,11 @@ def llm_options_from_args(args: argparse.Namespace | None = None,
         missing = "--llm-base-url" if not base_url else "--llm-model"
         raise LLMError(f"an LLM needs both a base URL and a model; {missing} is missing",
                        f"pass {missing} or set {ENV_BASE_URL if not base_url else ENV_MODEL}")
-    if not base_url.startswith(("http://", "https://")):
-        raise LLMError(f"LLM base URL '{base_url}' is not an http(s) URL", "e.g. http://localhost:11434/v1")
-    options = LLMOptions(base_url=base_url.rstrip("/"), model=model,
-                         api_key_env=getattr(args, "llm_api_key_env", None) or env.get(ENV_API_KEY_NAME)
-                         or "OPENAI_API_KEY")
+    if not base_url.startswith(("http://", "https://")) or not _host(base_url):
+        raise LLMError(f"LLM base URL '{redact_url(base_url)}' is not an http(s) URL", "e.g. http://localhost:11434/v1")
+    named = getattr(args, "llm_api_key_env", None) or env.get(ENV_API_KEY_NAME)
+    options = LLMOptions(base_url=base_url.rstrip("/"), model=model, api_key_env=named or DEFAULT_KEY_ENV,
+                         key_named=bool(named))
     timeout_s = getattr(args, "llm_timeout_s", None)
     if timeout_s is not None:
         if timeout_s <= 0:
@@ -108,7 +172,7 @@ class OpenAIChat:
                 import openai
             except ImportError as e:
                 raise MissingDependency("openai") from e
-            key = self.env.get(self.options.api_key_env, "")
+            key = key_for(self.options, self.env)
             if not key and self.options.needs_key:
                 raise LLMError(f"no API key: ${self.options.api_key_env} is not set",
                                f"export {self.options.api_key_env}=... or use --llm-api-key-env")
@@ -148,7 +212,11 @@ class OpenAIChat:
         kwargs: dict[str, Any] = dict(model=o.model, messages=[dict(m) for m in messages],
                                       temperature=o.temperature, seed=o.seed, max_tokens=o.max_tokens)
         if schema is not None and self._json_mode:
-            kwargs["response_format"] = {"type": "json_object"}
+            # the server's JSON mode, guided by the schema: OpenAI, vLLM, llama.cpp, Ollama and LM Studio
+            # constrain decoding to it, so even a small local model returns the object asked for
+            kwargs["response_format"] = {"type": "json_schema", "json_schema": {
+                "name": re.sub(r"[^A-Za-z0-9_-]", "_", str(schema.get("title") or "reply"))[:64],
+                "schema": schema, "strict": False}}
         try:
             reply = client.chat.completions.create(**kwargs)
         except openai.BadRequestError as e:
@@ -177,7 +245,7 @@ class OpenAIChat:
 
 
 def _where(options: LLMOptions) -> str:
-    return f"server {options.base_url}, model {options.model}"
+    return f"server {redact_url(options.base_url)}, model {options.model}"
 
 
 def _status_error(e: Any) -> LLMError:

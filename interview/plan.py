@@ -55,7 +55,9 @@ class Plan:
 
 
 def load_plan(path: str | Path, *, allow_outside: tuple[Path, ...] = ()) -> Plan:
-    """Read and validate a plan file. Raises PlanError('<file>: <problem>')."""
+    """Read and validate a plan file. Raises PlanError('<file>: <problem>').
+
+    `allow_outside` lists files (not folders) named on the command line that the plan may also read."""
     p = Path(path)
     if p.is_dir():
         p = p / "plan.yaml"
@@ -157,19 +159,36 @@ def _optional_text(value: Any, origin: Path, what: str) -> str | None:
     return None if value is None else _text(value, origin, what).strip() or None
 
 
+DOCUMENT_SUFFIXES = (".md", ".txt", ".markdown", ".text")
+
+
+def looks_like_path(text: str) -> bool:
+    """A one-line value that names a file rather than holding a document: 'jd.md', 'docs/jd',
+    '../../etc/passwd'. Such a value is read as a path and must be an allowed document, never taken
+    silently as inline text."""
+    if "\n" in text or len(text) >= 260:
+        return False
+    if text.lower().endswith(DOCUMENT_SUFFIXES):
+        return True
+    return not any(c.isspace() for c in text) and ("/" in text or "\\" in text or text.startswith(("~", ".")))
+
+
 def _document(value: Any, origin: Path, base: Path, what: str, allow_outside: tuple[Path, ...]) -> str | None:
-    """A job description or resume: inline text, or a file path relative to the plan."""
+    """A job description or resume: inline text, or a path relative to the plan that names an allowed document:
+    a .md or .txt file inside the plan's folder, or exactly one of the files named on the command line."""
     text = _optional_text(value, origin, what)
     if text is None:
         return None
-    looks_like_path = "\n" not in text and len(text) < 260 and re.search(r"\.(md|txt|markdown|text)$", text)
-    if not looks_like_path:
+    if not looks_like_path(text):
         return text
-    target = (base / text).resolve()
-    allowed = [base.resolve(), *(a.resolve() for a in allow_outside)]
-    if not any(target == a or a in target.parents for a in allowed):
+    target = (base / Path(text).expanduser()).resolve()
+    named = target in {a.resolve() for a in allow_outside}
+    if not named and base.resolve() not in target.parents:
         raise PlanError(f"{origin}: '{what}' path {text} points outside the plan's folder",
                         "copy it next to plan.yaml or pass it on the command line")
+    if not named and target.suffix.lower() not in DOCUMENT_SUFFIXES:
+        raise PlanError(f"{origin}: '{what}' path {text} is not a document ({', '.join(DOCUMENT_SUFFIXES)})",
+                        "write the text inline, or point at a .md or .txt file next to plan.yaml")
     if not target.is_file():
         raise PlanError(f"{origin}: '{what}' file {text} not found")
     try:

@@ -189,7 +189,12 @@ def _inline(text: str | None) -> str:
     if not text:
         return ""
     flat = " ".join(str(text).split())
-    return flat.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;").replace("*", "\\*")
+    # brackets too: `[x](url)` and `![x](url)` written by a candidate or a model must not become a link or
+    # an image (a tracking pixel) in a reviewer's Markdown viewer
+    return flat.translate(_MD_ESCAPES)
+
+
+_MD_ESCAPES = str.maketrans({"\\": "\\\\", "<": "&lt;", ">": "&gt;", "*": "\\*", "[": "\\[", "]": "\\]"})
 
 
 def _cell(text: str | None) -> str:

@@ -31,16 +31,18 @@ def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
 
 
 def write_reports(record: SessionRecord, out_dir: str | Path,
-                  formats: Iterable[str] = DEFAULT_FORMATS) -> dict[str, Path]:
+                  formats: Iterable[str] = DEFAULT_FORMATS, *, session_dir: str | Path | None = None) -> dict[str, Path]:
     """Build the evaluation and write report.<fmt> for each format plus transcript.md.
 
+    `session_dir` is the folder whose journal the record came from (default: `out_dir`, where a session
+    writes its own reports); the journal's relative recording paths are that folder's.
     Returns {"md": path, ..., "transcript": path}. Each file appears whole or not at all.
     """
     from reports.build import build_evaluation
 
     chosen = parse_formats(formats)
     out = Path(out_dir)
-    evaluation = with_audio_links(build_evaluation(record), out)
+    evaluation = with_audio_links(build_evaluation(record), out, Path(session_dir) if session_dir else out)
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
     written: dict[str, Path] = {}
     for fmt in chosen:
@@ -51,15 +53,18 @@ def write_reports(record: SessionRecord, out_dir: str | Path,
     return written
 
 
-def with_audio_links(evaluation: Evaluation, out: Path) -> Evaluation:
+def with_audio_links(evaluation: Evaluation, out: Path, session_dir: Path) -> Evaluation:
     """Each turn's recording as a path relative to the report's folder, so the report's audio player
     keeps working when the folder holding both is moved; None when there is no recording on disk."""
+    from interview.session_folder import resolve_journaled
+
     def link(path: str | None) -> str | None:
         if not path:
             return None
-        # a relative path in a journal is relative to the session folder, where its reports are written
-        found = next((p for p in (out / path, Path(path)) if p.is_file()), None)
-        return Path(os.path.relpath(found.resolve(), out.resolve())).as_posix() if found else None
+        found = resolve_journaled(path, session_dir)
+        if not found.is_file():
+            return None
+        return Path(os.path.relpath(found.resolve(), out.resolve())).as_posix()
     return replace(evaluation, turns=tuple(replace(t, audio=link(t.audio_path)) for t in evaluation.turns))
 
 

@@ -10,7 +10,7 @@ import json
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Callable
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class StubOpenAI:
     default: str = '{"action": "next"}'
     requests: list[dict[str, Any]] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
+    # when set, answers every request the script does not: a real model behind the same HTTP layer
+    responder: Callable[[dict[str, Any]], str] | None = None
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -58,9 +60,11 @@ class StubOpenAI:
                 with stub._lock:
                     stub.requests.append(body)
                     stub.headers.append({k.lower(): v for k, v in self.headers.items()})
-                    item = stub.script.pop(0) if stub.script else stub.default
+                    item = stub.script.pop(0) if stub.script else None if stub.responder else stub.default
                 if not self.path.endswith("/chat/completions"):
                     return self._send(404, {"error": {"message": "not found"}})
+                if item is None:
+                    item = stub.responder(body)
                 if isinstance(item, Fault):
                     if item.kind == "hang":
                         stub._stop.wait(item.hang_s)

@@ -86,11 +86,8 @@ def resample(samples: np.ndarray, from_hz: int, to_hz: int = SAMPLE_RATE_HZ) -> 
     return soxr.resample(samples, from_hz, to_hz, quality="HQ").astype(np.float32, copy=False)
 
 
-def decode_file(path: str | os.PathLike, *, max_duration_s: float = MAX_DURATION_S) -> AudioChunk:
-    """Decode a recording to 16 kHz mono float32.
-
-    Raises AudioError naming the file for empty, non-audio, unreadable or absurdly long input.
-    """
+def probe_file(path: str | os.PathLike) -> Path:
+    """The checks that need no decoding (exists, not a folder, not empty), in microseconds; the path."""
     p = Path(path)
     if not p.exists():
         raise AudioError(f"{p}: no such file")
@@ -102,13 +99,48 @@ def decode_file(path: str | os.PathLike, *, max_duration_s: float = MAX_DURATION
         raise AudioError(f"{p}: cannot read ({e.strerror})") from e
     if size == 0:
         raise AudioError(f"{p}: empty file (0 bytes)")
+    return p
+
+
+def check_audio_file(path: str | os.PathLike) -> Path:
+    """`probe_file` plus the file's header read (libsndfile, else FFmpeg's demuxer): a file that is not audio
+    at all fails here in milliseconds, without decoding a sample."""
+    p = probe_file(path)
     try:
-        samples, rate = _decode_soundfile(p, max_duration_s)
+        import soundfile as sf
+
+        sf.info(str(p))
+        return p
+    except Exception as first:  # FFmpeg may still read what libsndfile cannot
+        try:
+            import av
+
+            with av.open(str(p)) as container:
+                if container.streams.audio:
+                    return p
+        except Exception:  # any failure here means: not audio
+            pass
+        raise AudioError(f"{p}: not a readable audio file ({_short(first)})", "expected WAV, FLAC, Ogg or MP3") from None
+
+
+def decode_file(path: str | os.PathLike, *, max_duration_s: float = MAX_DURATION_S,
+                read_s: float | None = None) -> AudioChunk:
+    """Decode a recording to 16 kHz mono float32.
+
+    With `read_s`, only the first `read_s` seconds are read (a longer file is not an error): a caller that
+    caps an answer's length never pays for the rest of it.
+    Raises AudioError naming the file for empty, non-audio, unreadable or absurdly long input.
+    """
+    p = probe_file(path)
+    try:
+        samples, rate = _decode_soundfile(p, max_duration_s, read_s)
     except AudioError:
         raise
     except Exception as first:  # libsndfile refuses truncated or exotic files that FFmpeg can read
         try:
             samples, rate = _decode_ffmpeg(p, max_duration_s)
+            if read_s is not None:  # FFmpeg decodes the whole file; at least only the part kept is returned
+                samples = samples[: int(read_s * SAMPLE_RATE_HZ)].copy()
         except AudioError:
             raise
         except Exception:
@@ -137,7 +169,7 @@ BLOCK_S = 10
 _PCM_CONTAINERS = {"WAV", "WAVEX", "RF64", "W64", "AIFF", "AU", "RAW", "CAF"}
 
 
-def _decode_soundfile(p: Path, max_duration_s: float) -> tuple[np.ndarray, int]:
+def _decode_soundfile(p: Path, max_duration_s: float, read_s: float | None = None) -> tuple[np.ndarray, int]:
     """Stream the file through mix-down and resampling into one preallocated 16 kHz buffer.
 
     Peak memory is the decoded answer plus one block, never a second copy of the whole recording:
@@ -149,17 +181,21 @@ def _decode_soundfile(p: Path, max_duration_s: float) -> tuple[np.ndarray, int]:
         rate, declared = f.samplerate, f.frames
         if rate <= 0:
             raise AudioError(f"{p}: invalid sample rate {rate}")
+        wanted = int(read_s * rate) if read_s is not None else None
         if declared > 0:
             if f.format in _PCM_CONTAINERS:
                 # a header may declare far more frames than the file holds; PCM needs >= 1 byte per sample
                 declared = min(declared, p.stat().st_size // max(1, f.channels))
+            if wanted is not None:
+                declared = min(declared, wanted)
             _check_length(p, declared, rate, max_duration_s)
         limit = int(max_duration_s * rate)
         stream = _Resampler(rate)
         out = _Growing(int(declared * SAMPLE_RATE_HZ / rate) + 64 if declared > 0 else SAMPLE_RATE_HZ * 60)
         total, warned = 0, False
-        while True:
-            block = f.read(frames=rate * BLOCK_S, dtype="float32", always_2d=True)
+        while wanted is None or total < wanted:
+            step = rate * BLOCK_S if wanted is None else min(rate * BLOCK_S, wanted - total)
+            block = f.read(frames=step, dtype="float32", always_2d=True)
             if len(block) == 0:
                 break
             total += len(block)

@@ -4,8 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from interview.cli.common import (config_for, emotion_label, emotion_options, llm_options, max_followups, report_formats,
-                                  stt_options)
+from interview.cli.common import (config_for, emotion_label, emotion_options, llm_options, max_answer_s, max_followups,
+                                  report_formats, stt_options)
 
 
 def run_many(args: argparse.Namespace, folders: list[str]) -> int:
@@ -23,6 +23,9 @@ def run_many(args: argparse.Namespace, folders: list[str]) -> int:
                             "use --out-root OUT for many sessions; each folder brings its own plan")
     if args.workers is not None and not 1 <= args.workers <= 64:
         raise VivavoceError(f"--workers {args.workers}: must be between 1 and 64")
+    if args.out_root:
+        from interview.session_folder import output_folder
+        output_folder(args.out_root, "--out-root")
     config = config_for(args)
     options = stt_options(args, config)
     feelings = emotion_options(args, config)
@@ -30,7 +33,7 @@ def run_many(args: argparse.Namespace, folders: list[str]) -> int:
     settings = BatchSettings(
         stt=options, emotion=feelings, write_reports=write_reports, llm=llm, max_followups=max_followups(args, config),
         formats=report_formats(args, config),
-        resume=args.resume,
+        resume=args.resume, max_answer_s=max_answer_s(args),
         meta={"stt_model": options.model, "interviewer": f"llm:{llm.model}" if llm else "offline",
               "emotion": emotion_label(feelings)})
     if args.executor == "ray":

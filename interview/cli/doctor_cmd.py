@@ -33,8 +33,10 @@ def _llm(url: str):
     def probe() -> str:
         import urllib.request
 
+        from interview.llm import redact_url
+
         with urllib.request.urlopen(url.rstrip("/") + "/models", timeout=5) as response:
-            return f"{url} answered {response.status}"
+            return f"{redact_url(url)} answered {response.status}"
     return probe
 
 

@@ -7,8 +7,9 @@ import os
 import shutil
 from pathlib import Path
 
-from interview.cli.common import (add_emotion_arguments, add_interviewer_arguments, add_model_arguments, config_for,
-                                 emotion_options, llm_options, max_followups, stt_options)
+from interview.cli.common import (add_emotion_arguments, add_interviewer_arguments, add_model_arguments,
+                                 apply_live_settings, config_for, emotion_options, llm_options, max_followups,
+                                 stt_options)
 from voice.errors import DeviceError, VivavoceError
 
 log = logging.getLogger(__name__)
@@ -24,10 +25,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input-device", help="microphone name or index (see 'interview devices')")
     parser.add_argument("--output-device", help="speaker name or index")
     parser.add_argument("--voice", help="TTS voice name")
-    parser.add_argument("--tts", choices=("pyttsx3", "espeak"), default="pyttsx3", help="speech engine")
-    parser.add_argument("--end-silence-ms", type=int, default=1500, help="silence that ends an answer")
-    parser.add_argument("--max-answer-s", type=float, default=180.0, help="longest answer")
-    parser.add_argument("--echo-tail-ms", type=int, default=300, help="microphone ignored after speaking")
+    # defaults (in interview.cli.common.LIVE_DEFAULTS) apply after the config file's [live] section
+    parser.add_argument("--tts", choices=("pyttsx3", "espeak"), help="speech engine (default pyttsx3)")
+    parser.add_argument("--end-silence-ms", type=int, help="silence that ends an answer (default 1500)")
+    parser.add_argument("--max-answer-s", type=float, help="longest answer (default 180)")
+    parser.add_argument("--echo-tail-ms", type=int, help="microphone ignored after speaking (default 300)")
     parser.add_argument("--yes-consent", action="store_true",
                         help="the candidate has agreed already (recorded as consent by flag)")
     add_model_arguments(parser)
@@ -55,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
     from interview.plan import load_plan
     from voice.clock import SystemClock
 
+    config = config_for(args)
+    apply_live_settings(args, config)
     session_dir, plan, done, consent_event = _session_target(args, load_plan, read_journal)
     if args.end_silence_ms < 200 or args.max_answer_s <= 0:
         raise VivavoceError("--end-silence-ms must be >= 200 and --max-answer-s > 0")
@@ -63,7 +67,6 @@ def run(args: argparse.Namespace) -> int:
 
     resolve_device(args.input_device, "input")
     resolve_device(args.output_device, "output")
-    config = config_for(args)
     llm = llm_options(args, config)
     followups = max_followups(args, config)
     feelings = emotion_options(args, config)
@@ -90,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     view.level_source = lambda: mic.level
     transcriber = RememberingTranscriber(transcriber_base)
     options = ListenOptions(endpoint=EndpointOptions(end_silence_ms=args.end_silence_ms,
-                                                     short_answer_silence_ms=max(3000, args.end_silence_ms),
+                                                     short_answer_silence_ms=args.short_answer_silence_ms,
                                                      max_answer_s=args.max_answer_s),
                             echo_tail_ms=args.echo_tail_ms)
     listener = Listener(mic, StreamingSpeechDetector(), transcriber_base, options,
@@ -129,8 +132,8 @@ def run(args: argparse.Namespace) -> int:
         os.chmod(session_dir, 0o700)
         with Journal(session_dir / "journal.jsonl") as journal:
             if journal.is_new:
-                _copy_plan(plan, session_dir)
-                journal.write_header(plan, {"mode": "live", "candidate": plan.candidate,
+                from interview.session_folder import copy_plan
+                journal.write_header(copy_plan(plan, session_dir), {"mode": "live", "candidate": plan.candidate,
                                             "started_at": SystemClock.wall_iso(), "tts": args.tts,
                                             "interviewer": f"llm:{llm.model}" if llm else "offline"})
             if consent_event is None:
@@ -211,16 +214,11 @@ def _session_target(args, load_plan, read_journal):
         return session_dir, plan, contents.record().turns, consent
     if not args.plan or not args.out:
         raise VivavoceError("interview live needs --plan and --out (or --resume DIR)")
-    session_dir = Path(args.out)
+    from interview.session_folder import output_folder
+
+    session_dir = output_folder(args.out)
     if session_dir.exists() and any(session_dir.iterdir()):
         raise VivavoceError(f"{session_dir}: folder exists and is not empty",
                             f"pick a new --out, or continue it with --resume {session_dir}")
     return session_dir, load_plan(args.plan), (), None
 
-
-def _copy_plan(plan, session_dir: Path) -> None:
-    target = session_dir / "plan.yaml"
-    if plan.source and Path(plan.source).is_file() and Path(plan.source).resolve() != target.resolve():
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(Path(plan.source).read_bytes())

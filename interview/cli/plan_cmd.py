@@ -38,6 +38,8 @@ def _read(path: str, what: str) -> str:
 def run(args: argparse.Namespace) -> int:
     if not 1 <= args.questions <= MAX_QUESTIONS:
         raise PlanError(f"--questions must be between 1 and {MAX_QUESTIONS}, got {args.questions}")
+    if Path(args.out).is_dir():
+        raise PlanError(f"{args.out}: is a folder", f"give --out a file, e.g. {Path(args.out) / 'plan.yaml'}")
     job_description = _read(args.jd, "job description")
     resume = _read(args.resume, "resume") if args.resume else None
     options = llm_options_from_args(args)

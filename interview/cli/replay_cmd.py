@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 from interview.cli.common import (add_emotion_arguments, add_interviewer_arguments, add_model_arguments, config_for,
-                                 emotion_label, emotion_options, llm_options, max_followups, report_formats,
-                                 stt_options, warn)
+                                 emotion_label, emotion_options, llm_options, max_answer_s, max_followups,
+                                 report_formats, stt_options, warn)
 
 NAME = "replay"
 HELP = "analyse a folder of recorded answers (plan.yaml + <question id>.wav ...) and write reports"
@@ -27,6 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="candidate's resume file (replaces the plan's; may be anywhere)")
     parser.add_argument("--candidate", metavar="NAME", help="candidate name shown in reports")
     parser.add_argument("--resume", action="store_true", help="continue an interrupted replay in OUT")
+    parser.add_argument("--max-answer-s", type=float, metavar="S",
+                        help="analyse at most the first S seconds of each answer (default 300; longer ones are "
+                             "flagged max_length)")
     parser.add_argument("--format", default=None, metavar="LIST",
                         help="report formats, comma-separated: md,html,json,pdf (default md,html,json)")
     batch = parser.add_argument_group("many sessions")
@@ -59,11 +62,17 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_one(args: argparse.Namespace, folder: str) -> int:
     from interview.replay import open_replay_folder, replay
+    from interview.session_folder import output_folder
 
     config = config_for(args)
     source = open_replay_folder(folder, plan_path=args.plan, job_description=args.jd,
                                 resume=args.candidate_resume)
-    out = Path(args.out) if args.out else source.folder / "analysis"
+    out = output_folder(args.out if args.out else source.folder / "analysis")
+    longest = max_answer_s(args)
+    if source.missing:
+        shown = ", ".join(str(p) for p in source.missing[:5]) + (", ..." if len(source.missing) > 5 else "")
+        warn(f"{len(source.missing)} of {len(source.recordings)} source recordings are missing "
+             f"(moved or deleted): {shown}; their turns are flagged audio_error")
     formats = report_formats(args, config)
     options = stt_options(args, config)
     feelings = emotion_options(args, config)
@@ -82,7 +91,7 @@ def _run_one(args: argparse.Namespace, folder: str) -> int:
             "emotion": emotion_label(feelings),
             "interviewer": f"llm:{llm.model}" if llm else "offline"}
     with _Progress(len(source.plan.questions), quiet=args.quiet) as progress:
-        record = replay(source, out, parts, resume=args.resume, meta=meta,
+        record = replay(source, out, parts, resume=args.resume, meta=meta, max_answer_s=longest,
                         on_turn=progress.turn_done, on_problem=warn)
     from reports import write_reports
     from reports.build import build_evaluation, evidence_warning

@@ -20,15 +20,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from interview.journal import read_journal
+    from interview.session_folder import missing_recordings, output_folder
     from reports import parse_formats, write_reports
 
     folder = Path(args.dir)
     if not folder.is_dir():
         raise VivavoceError(f"{folder}: no such session folder")
+    out = output_folder(args.out) if args.out else folder
     formats = parse_formats(args.format)
     record = read_journal(folder).record()
+    missing = missing_recordings((t.audio_path for t in record.turns), folder)
+    if missing:  # the report comes from the journal alone; only a new analysis would need them
+        shown = ", ".join(str(p) for p in missing[:5]) + (", ..." if len(missing) > 5 else "")
+        sys.stderr.write(f"warning: {len(missing)} recording(s) the journal names are missing "
+                         f"(moved or deleted): {shown}\n")
     try:
-        written = write_reports(record, Path(args.out) if args.out else folder, formats=formats)
+        written = write_reports(record, out, formats=formats, session_dir=folder)
     except OSError as e:
         raise VivavoceError(f"{e.filename or args.out or folder}: cannot write reports ({e.strerror})") from None
     for kind, path in written.items():

@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from interview.web.guard import Guard, csrf_token, same_origin
 from interview.web.index import LIST_FLAGS, SessionIndex, SessionSummary
+from nlp.emotion import DIMENSIONS as EMOTION_DIMENSIONS
 from voice.errors import VivavoceError
 
 log = logging.getLogger(__name__)
@@ -344,5 +345,5 @@ def _environment():
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(clock=views.clock, recommendation=views.recommendation_text,
                        tone=views.recommendation_tone, tojson_safe=lambda v: json.dumps(v))
-    env.globals.update(flag_text=views.flag_text, emotion_dimensions=views.EMOTION_DIMENSIONS)
+    env.globals.update(flag_text=views.flag_text, emotion_dimensions=EMOTION_DIMENSIONS)
     return env

@@ -6,27 +6,16 @@ recorded them); quotes are placed on the answer's timeline so a click can seek t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Iterable
 
 from interview.records import FLAG_TEXT
-from nlp.emotion import DIMENSIONS as EMOTION_DIMENSIONS
 from reports.model import RECOMMENDATION_TEXT, Evaluation, TurnEvaluation, no_answer_reason
+from voice.transcript import Transcript, Word
 
-# the share of a word's probability under which the transcriber was unsure (used only when the
-# journal has word probabilities but no `uncertain` mark of its own)
-LOW_WORD_PROBABILITY = 0.5
 GOOD = {"strong_yes", "yes"}
 BAD = {"no", "strong_no"}
 # for sorting: an unknown recommendation (a newer value) sorts between no and yes
 RECOMMENDATION_ORDER = {"strong_no": 0, "no": 1, "insufficient_evidence": 2, "yes": 3, "strong_yes": 4}
-
-
-@dataclass(frozen=True)
-class Word:
-    text: str
-    start_s: float | None
-    uncertain: bool
-    probability: float | None
 
 
 @dataclass(frozen=True)
@@ -35,6 +24,24 @@ class Line:
     end_s: float
     text: str
     words: tuple[Word, ...]
+
+    @property
+    def runs(self) -> tuple[tuple[str, Word | None], ...]:
+        """The line's text in order, each word with its Word and the text between words (spaces, a comma
+        whisper split off "20,000") with None, so the page shows the words exactly as the line reads."""
+        runs: list[tuple[str, Word | None]] = []
+        cursor = 0
+        for word in self.words:
+            found = self.text.find(word.text, cursor)
+            if found < 0:
+                continue
+            if found > cursor:
+                runs.append((self.text[cursor:found], None))
+            runs.append((word.text, word))
+            cursor = found + len(word.text)
+        if cursor < len(self.text):
+            runs.append((self.text[cursor:], None))
+        return tuple(runs)
 
 
 @dataclass(frozen=True)
@@ -111,38 +118,26 @@ def quote_time(transcript: str, quote: str, lines: tuple[Line, ...]) -> float | 
 def _word_time(line: Line, transcript: str, line_at: int, quote_at: int) -> float:
     cursor = line_at
     for word in line.words:
-        found = transcript.find(word.text.strip(), cursor)
-        if found < 0 or word.start_s is None:
+        found = transcript.find(word.text, cursor)
+        if found < 0:
             continue
-        if found + len(word.text.strip()) > quote_at:
+        if found + len(word.text) > quote_at:
             return word.start_s
-        cursor = found + len(word.text.strip())
+        cursor = found + len(word.text)
     # no word timings: place the quote by its share of the line's characters (speech runs at a steady pace)
     share = (quote_at - line_at) / max(1, len(line.text))
     return round(line.start_s + share * max(0.0, line.end_s - line.start_s), 2)
 
 
-def transcript_lines(transcript) -> tuple[Line, ...]:
+def transcript_lines(transcript: Transcript) -> tuple[Line, ...]:
     lines = []
     for segment in transcript.segments:
-        text = str(getattr(segment, "text", "")).strip()
+        text = segment.text.strip()
         if text:
-            lines.append(Line(start_s=float(segment.start_s), end_s=float(segment.end_s), text=text,
-                              words=tuple(_word(w) for w in (getattr(segment, "words", None) or ()))))
+            lines.append(Line(start_s=segment.start_s, end_s=segment.end_s, text=text, words=segment.words))
     if not lines and transcript.text.strip():
         lines.append(Line(0.0, 0.0, transcript.text.strip(), ()))
     return tuple(lines)
-
-
-def _word(w: Any) -> Word:
-    get = w.get if isinstance(w, dict) else (lambda k, d=None: getattr(w, k, d))
-    probability = get("probability")
-    uncertain = get("uncertain")
-    if uncertain is None:
-        uncertain = probability is not None and float(probability) < LOW_WORD_PROBABILITY
-    start = get("start_s")
-    return Word(text=str(get("text", "")), start_s=None if start is None else float(start), uncertain=bool(uncertain),
-                probability=None if probability is None else float(probability))
 
 
 def clock(seconds: float | None) -> str:

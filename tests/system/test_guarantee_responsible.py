@@ -84,7 +84,7 @@ def test_review_refuses_a_folder_without_a_journal(tmp_path):
 
 def _personal_files(tmp_path: Path):
     source = tmp_path / "answers"
-    source.mkdir()
+    source.mkdir(parents=True)
     recording = source / "Q1.wav"
     recording.write_bytes(b"RIFF-candidate-voice")
     folder = make_session_folder(tmp_path / "session", audio=recording)
@@ -102,12 +102,23 @@ def test_delete_removes_recordings_journal_transcripts_and_derived_data(tmp_path
     result = run_cli("delete", str(folder))
     assert result.code == 0, result.stderr
     assert sorted(p.name for p in folder.rglob("*")) == ["deletion.json"]
-    assert not recording.exists()  # the recording the journal referenced, outside the session folder
+    # the recording the journal names outside the session folder is listed, and kept without --include-sources
+    assert recording.exists() and str(recording) in result.stderr and "--include-sources" in result.stderr
     assert (tmp_path / "answers" / "unrelated.txt").exists()
     note = json.loads((folder / "deletion.json").read_text())
     assert note["kept"] == "nothing" and "journal.jsonl" in note["removed"]
+    assert note["sources_kept"] == [str(recording)]
     again = run_cli("delete", str(folder))
     assert again.code == 0 and "already deleted" in again.stdout
+
+
+def test_delete_include_sources_without_a_terminal_needs_yes(tmp_path):
+    folder, recording = _personal_files(tmp_path)
+    refused = run_cli("delete", str(folder), "--include-sources")   # stdin is not a terminal here
+    assert refused.code == 0 and "no terminal to confirm on" in refused.stderr and recording.exists()
+    folder, recording = _personal_files(tmp_path / "again")
+    result = run_cli("delete", str(folder), "--include-sources", "--yes")
+    assert result.code == 0 and str(recording) in result.stderr and not recording.exists()
 
 
 def test_delete_keep_report_keeps_only_the_reports(tmp_path):
@@ -116,7 +127,7 @@ def test_delete_keep_report_keeps_only_the_reports(tmp_path):
     assert result.code == 0, result.stderr
     assert sorted(p.name for p in folder.rglob("*")) == ["deletion.json", "report.html", "report.json",
                                                         "report.md"]
-    assert not recording.exists()
+    assert recording.exists()
 
 
 def test_delete_refuses_a_folder_that_is_not_a_session(tmp_path):

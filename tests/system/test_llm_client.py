@@ -26,8 +26,10 @@ def stub():
 
 def chat_for(stub: StubOpenAI, **overrides) -> tuple[OpenAIChat, FakeClock]:
     clock = FakeClock()
-    options = LLMOptions(base_url=stub.base_url, model="stub-model", read_timeout_s=0.5, **overrides)
-    return OpenAIChat(options, clock=clock, rng=random.Random(1), env={"OPENAI_API_KEY": "sk-secret-123"}), clock
+    # a key named for this server (the way a user names one with --llm-api-key-env)
+    options = LLMOptions(base_url=stub.base_url, model="stub-model", read_timeout_s=0.5, api_key_env="STUB_KEY",
+                         key_named=True, **overrides)
+    return OpenAIChat(options, clock=clock, rng=random.Random(1), env={"STUB_KEY": "sk-secret-123"}), clock
 
 
 def test_reply_content_with_temperature_zero_and_seed(stub):

@@ -72,3 +72,41 @@ def test_distinctive_terms_finds_jargon():
     terms = distinctive_terms("We deploy XGBoost models with FastAPI on AWS S3 and use PyTorch.")
     assert {"XGBoost", "FastAPI", "AWS", "S3", "PyTorch"} <= set(terms)
     assert "We" not in terms
+
+
+def test_a_file_named_on_the_command_line_opens_only_that_file_not_its_folder(tmp_path):
+    hr = tmp_path / "hr"
+    hr.mkdir()
+    (hr / "alex-resume.md").write_text("Alex's resume")
+    (hr / "other-candidate-notes.md").write_text("private notes on another candidate")
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    named = (hr / "alex-resume.md",)
+    plan = load_plan(write(plans, "role: x\nresume: ../hr/alex-resume.md\nquestions:\n  - {id: A, text: a}\n"),
+                     allow_outside=named)
+    assert plan.resume == "Alex's resume"
+    with pytest.raises(PlanError, match="outside the plan's folder"):
+        load_plan(write(plans, "role: x\njob_description: ../hr/other-candidate-notes.md\n"
+                               "questions:\n  - {id: A, text: a}\n"), allow_outside=named)
+
+
+@pytest.mark.parametrize("value, needle", [
+    ("../../etc/passwd", "outside the plan's folder"),
+    ("/etc/passwd", "outside the plan's folder"),
+    ("~/.ssh/id_rsa", "outside the plan's folder"),
+    ("notes/passwd", "is not a document"),
+    ("./secrets", "is not a document"),
+])
+def test_a_value_that_looks_like_a_path_is_never_taken_as_inline_text(tmp_path, value, needle):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "passwd").write_text("root:x:0:0")
+    (tmp_path / "secrets").write_text("s3cr3t")
+    with pytest.raises(PlanError, match=needle):
+        load_plan(write(tmp_path, f"role: x\njob_description: {value}\nquestions:\n  - {{id: A, text: a}}\n"))
+
+
+def test_prose_is_still_inline_text(tmp_path):
+    plan = load_plan(write(tmp_path, "role: x\njob_description: We build ML/AI systems in Python.\n"
+                                     "resume: Built pipelines/dashboards at Acme\nquestions:\n  - {id: A, text: a}\n"))
+    assert plan.job_description == "We build ML/AI systems in Python."
+    assert plan.resume == "Built pipelines/dashboards at Acme"

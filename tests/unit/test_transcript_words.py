@@ -77,6 +77,24 @@ def test_report_json_gives_each_word_its_confidence_and_each_answer_its_recordin
     assert turns[4]["words"] == [] and turns[4]["audio"] is None
 
 
+def test_a_report_written_elsewhere_links_the_sessions_own_recording_never_one_in_the_current_folder(
+        tmp_path, monkeypatch):
+    session, elsewhere = tmp_path / "session", tmp_path / "elsewhere"
+    (session / "answers").mkdir(parents=True)
+    (session / "answers" / "ML_Q1.wav").write_bytes(b"RIFF")
+    (elsewhere / "answers").mkdir(parents=True)
+    (elsewhere / "answers" / "ML_Q1.wav").write_bytes(b"RIFF")   # a stranger's file under the same name
+    monkeypatch.chdir(elsewhere)
+    record = sample_record()
+    first = dataclasses.replace(record.turns[0], audio_path="answers/ML_Q1.wav")
+    record = dataclasses.replace(record, turns=(first,) + record.turns[1:])
+    write_reports(record, tmp_path / "out", formats=("json",), session_dir=session)
+    turns = json.loads((tmp_path / "out" / "report.json").read_text())["turns"]
+    assert turns[0]["audio"] == "../session/answers/ML_Q1.wav"
+    write_reports(record, tmp_path / "bare", formats=("json",))    # no recording beside the report: no link
+    assert json.loads((tmp_path / "bare" / "report.json").read_text())["turns"][0]["audio"] is None
+
+
 def test_html_marks_unsure_words_and_explains_the_mark():
     record = sample_record()
     first = dataclasses.replace(record.turns[0], transcript=spoken(ANSWER, unsure=("dropout",)))

@@ -91,6 +91,25 @@ def test_session_page_has_a_player_per_answer_and_seekable_lines_and_quotes(clie
     assert "Ask about monitoring" in page and "report.pdf" in page
 
 
+def test_a_transcript_line_reads_as_its_words_with_spaces_and_marks_the_unsure_ones(tmp_path):
+    import dataclasses
+
+    from tests.fakes_reports import spoken
+
+    record = candidate_record("Ann", ML, 0.6)
+    said = spoken("I added dropout and weight decay on 20,000 pictures.", unsure=("dropout",))
+    # whisper splits "20,000" into two words, "20" and ",000"
+    said = dataclasses.replace(said, segments=(dataclasses.replace(said.segments[0], words=(
+        *said.segments[0].words[:-2], dataclasses.replace(said.segments[0].words[-2], text="20"),
+        dataclasses.replace(said.segments[0].words[-2], text=",000"), said.segments[0].words[-1])),))
+    first = dataclasses.replace(record.turns[0], transcript=said)
+    write_candidate(tmp_path / "ann", dataclasses.replace(record, turns=(first, *record.turns[1:])))
+    page = TestClient(create_app(open_workspace(tmp_path)), base_url=BASE).get("/sessions/ann").text
+    line = re.search(r'class="line" data-audio="Q1"[^>]*>(.*?)</p>', page, re.S).group(1)
+    assert " ".join(re.sub(r"<[^>]+>", "", line).split()) == "0:01 " + said.text
+    assert re.findall(r'<span class="w low"[^>]*>([^<]+)</span>', line) == ["dropout"]
+
+
 def test_audio_is_served_with_its_type_and_ranges(client, root):
     whole = client.get("/sessions/ben/audio/Q1")
     assert whole.status_code == 200 and whole.headers["content-type"] == "audio/wav"
@@ -367,17 +386,14 @@ def test_only_a_review_post_writes_and_nothing_is_deleted(client, root):
 
 
 def test_low_confidence_words_are_marked_and_a_quote_seeks_to_its_first_word():
-    from types import SimpleNamespace
-
     from interview.web.views import quote_time, transcript_lines
+    from voice.transcript import Segment, Transcript, Word
 
-    words = [{"text": " We", "start_s": 2.0, "end_s": 2.2, "probability": 0.95},
-             {"text": " shipped", "start_s": 2.3, "end_s": 2.8, "probability": 0.31},
-             {"text": " it", "start_s": 2.9, "end_s": 3.0, "probability": 0.9, "uncertain": True},
-             {"text": " fast.", "start_s": 3.1, "end_s": 3.5, "probability": 0.97}]
-    segments = (SimpleNamespace(start_s=0.0, end_s=1.8, text=" Hello there.", words=()),
-                SimpleNamespace(start_s=2.0, end_s=3.5, text=" We shipped it fast.", words=words))
-    transcript = SimpleNamespace(text="Hello there. We shipped it fast.", segments=segments)
+    words = (Word("We", 2.0, 2.2, 0.95), Word("shipped", 2.3, 2.8, 0.31), Word("it", 2.9, 3.0, 0.45),
+             Word("fast.", 3.1, 3.5, 0.97))
+    transcript = Transcript(text="Hello there. We shipped it fast.",
+                            segments=(Segment(0.0, 1.8, "Hello there."), Segment(2.0, 3.5, "We shipped it fast.",
+                                                                                  words=words)))
     lines = transcript_lines(transcript)
     assert [w.uncertain for w in lines[1].words] == [False, True, True, False]
     assert quote_time(transcript.text, "it fast", lines) == 2.9
