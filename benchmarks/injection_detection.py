@@ -1,6 +1,8 @@
 """How well nlp/injection.py tells text addressed to the evaluator from honest answers that look like it.
 
-Data: tests/data/injection.yaml (attempts that must be caught, honest look-alikes that must not be).
+Data: tests/data/injection.yaml (attempts that must be caught, honest look-alikes that must not be): the
+table the detector was written against, lines used to tune it since, and held-out lines written after it
+was last frozen.
 Each line is also tried inside an ordinary answer, since attempts rarely come alone.
 Prints the miss rate (attempts not detected) and the false-alarm rate (honest lines flagged).
 Run: .venv/bin/python benchmarks/injection_detection.py [--verbose]
@@ -24,7 +26,9 @@ CONTEXT = "I deployed the churn model with FastAPI and load tested it with Locus
 def main() -> int:
     verbose = "--verbose" in sys.argv
     table = yaml.safe_load(TABLE.read_text())
-    for name, key in (("held-out", "held_out"), ("table", None)):
+    # table: written with the detector; tuned: the first held-out lines, since used to close its misses;
+    # held-out: written after the detector was frozen again, never used to change it
+    for name, key in (("held-out", "held_out"), ("tuned", "tuned"), ("table", None)):
         attempts = table.get(f"{key}_attempts" if key else "attempts") or []
         honest = table.get(f"{key}_honest" if key else "honest") or []
         if not attempts and not honest:

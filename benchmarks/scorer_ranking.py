@@ -221,6 +221,26 @@ def gaming(answers: list[Answer], scorer: OfflineScorer) -> None:
           f"scores {_spread(recite_scores)} (target 1)")
 
 
+def unseen_injections(answers: list[Answer], scorer: OfflineScorer) -> None:
+    """What the held-out injection lines that the detector misses earn when appended to weak and average answers."""
+    from nlp.injection import detect_injection
+
+    table = yaml.safe_load((REPO / "tests" / "data" / "injection.yaml").read_text())
+    missed = [t for t in table.get("held_out_attempts") or [] if not detect_injection(t)]
+    raised_quality = raised_score = total = 0
+    for a in answers:
+        if a.kind not in ("weak", "average"):
+            continue
+        before = scorer.score(a.question, a.rubric, a.text)
+        for line in missed:
+            after = scorer.score(a.question, a.rubric, a.text + " " + line)
+            total += 1
+            raised_quality += after.quality > before.quality + 0.005
+            raised_score += after.score > before.score
+    print(f"  gaming: the {len(missed)} held-out injection lines the detector misses, each appended to the weak/average "
+          f"answers: quality up by more than 0.005 on {raised_quality} of {total}, the 1-5 score up on {raised_score}")
+
+
 def _spread(scores: list[int]) -> str:
     return f"{min(scores)}-{max(scores)}/5" if min(scores) != max(scores) else f"{scores[0]}/5"
 
@@ -236,6 +256,8 @@ def main() -> int:
             continue
         print_role(measure(role, split, answers, scorer, cosine), verbose)
         gaming(answers, scorer)
+        if split == "held_out":
+            unseen_injections(answers, scorer)
         if "--no-speech" not in sys.argv:
             print_role(measure(role + " (spoken: espeak-ng -> whisper tiny.en)", split, spoken(answers), scorer,
                                cosine), verbose)

@@ -22,6 +22,8 @@ _CLAUSE = r"(?:^|[.;:,!?(]\s*|\band\s+|\bthen\s+|\bplease\s+|\bnow\s+|\bjust\s+|
 _EVALUATOR = r"(?:evaluator|grader|judge|scorer|assessor|ai|a\.i\.|model|llm|assistant|gpt|chatbot|bot)"
 _TOP = (r"(?:5|five|10|ten|100|full\s+marks?|top\s+(?:score|marks?|grade)|the\s+highest|highest|maximum|perfect"
         r"|strong[\s_-]?yes|excellent|a\s+pass|pass(?:ed)?|an?\s+a\b)")
+_JUDGING = r"(?:reading|grading|scoring|reviewing|evaluating|assessing|judging|marking)"
+_FAVOUR = r"(?:highly|high|well|generously|favou?rably|leniently|kindly|up)"
 _RULES = r"(?:instructions?|prompts?|rules?|rubric|guidelines|criteria|checklist|scoring|grading|directions|system)"
 
 _PATTERNS = [
@@ -37,6 +39,15 @@ _PATTERNS = [
     rf"\b{_EVALUATOR}\s+(?:note|instructions?|override)\s*:",
     r"\bnote\s+to\s+(?:the\s+)?(?:reviewer|interviewer|hiring\s+team)\s*:",
     rf"\bas\s+the\s+{_EVALUATOR}\s+(?:evaluating|grading|scoring|reading|assessing|reviewing)\b",
+    # the evaluator called on by name: "Reviewer, please ...", "To the grader:", "To the AI reading this"
+    rf"^\W*(?:dear\s+|hey\s+|hi\s+)?(?:{_EVALUATOR}|reviewer|hiring\s+team)s?\s*,\s*(?:please|kindly|note|you|give"
+    r"|rate|score|mark|consider|remember|ignore|disregard|this\s+candidate|i\b)",
+    r"^\W*to\s+(?:the\s+|any\s+)?(?:evaluator|grader|judge|scorer|assessor|reviewer|hiring\s+team)s?\s*[,:]",
+    rf"\bto\s+(?:the\s+|any\s+|whoever\s+|whichever\s+)?(?:{_EVALUATOR}\s+|reviewer\s+)?"
+    rf"(?:who\s+is\s+|that\s+is\s+|is\s+)?{_JUDGING}\s+this\b(?!\s+(?:kind|sort|type)\b)",
+    # the candidate spoken of as an evaluator would ("this candidate meets every requirement")
+    r"\bthis\s+candidate\s+(?:meets|has\s+met|deserves|should|has\s+passed|passes|covered|covers|is\s+(?:an?\s+)?"
+    r"(?:strong|excellent|perfect|outstanding|exceptional|ideal|the\s+best))",
     # commands to drop the rules
     rf"{_CLAUSE}(?:ignore|disregard|forget|override|bypass|skip)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+|previous\s+"
     rf"|prior\s+|above\s+|earlier\s+|these\s+|those\s+|of\s+)*{_RULES}\b",
@@ -48,6 +59,10 @@ _PATTERNS = [
     # a score demanded for this answer
     rf"{_CLAUSE}(?:give|award|assign|rate|score|mark|grade|return|output|put)\s+(?:me|this|this\s+answer|my\s+answer"
     rf"|the\s+candidate|it|us|him|her)\b.{{0,30}}\b{_TOP}",
+    rf"{_CLAUSE}(?:rate|score|mark|grade|assess|evaluate|judge)\s+(?:me|this|this\s+answer|my\s+answer|the\s+candidate"
+    rf"|it|him|her)\s+(?:very\s+|really\s+|more\s+)?{_FAVOUR}\b",
+    rf"\b(?:candidate|answer|response|i|me)\b.{{0,40}}\bshould\s+be\s+(?:rated|scored|marked|graded|given)\s+"
+    rf"(?:a\s+|an\s+|the\s+)?{_TOP}",
     rf"{_CLAUSE}(?:mark|count|treat|consider)\s+(?:every|all|each)\s+(?:of\s+the\s+)?(?:rubric\s+)?points?\s+"
     r"(?:as\s+)?(?:covered|met|satisfied)",
     r"(?:^|[.;:,!?]\s*)(?:please\s+)?(?:pass|advance|hire)\s+me\b",

@@ -13,7 +13,10 @@ What it credits is what the answer says, not how much of it there is:
   bare list of keywords earns a fraction of that: naming a thing is not explaining it. The quote
   shown for a covered point is the passage that matched it.
 - behavioural questions ("Tell me about a time ...") are also judged on situation, action, result
-  and learning (STAR cues in nlp/text_features.py).
+  and learning (STAR cues in nlp/text_features.py). MiniLM's cosine with an abstract behavioural
+  question does not tell whether a story is on topic (a specific, strong story scores lower than a
+  vague one that repeats the question's words), so a story's shape counts wherever it is told and
+  relevance damps a behavioural answer less.
 - specificity: figures and named tools, counted only in passages about the question (a name, a day
   or a city is not a tool), and reasoning ("because", "instead of", "the trade-off"): small weights,
   saturating at two of each, so a concise answer can earn them in full.
@@ -55,13 +58,15 @@ class ScoringWeights:
     words_high: float = 0.75
     align_low: float = 0.35             # BERTScore recall of the point's pieces in one passage
     align_high: float = 0.65
-    star_relevance: float = 0.20        # cosine of a passage with the question for its STAR part to count
     star_point: float = 0.75            # a behavioural rubric point whose STAR part the answer tells
     list_share: float = 0.15            # below this share of function words a passage reads as a list
-    list_credit: float = 0.35           # what a bare list keeps of a point's degree
+    list_credit: float = 0.20           # what a bare list keeps of a point's degree
     echo_ngram: int = 4                 # a run this long repeated from the interviewer earns nothing
     passage_relevance: float = 0.18     # cosine of a passage with the question for its figures and tools to count
     tool_relevance: float = 0.25        # cosine of a plain capitalised word with the question to count as a tool
+    relevance_full: float = 0.50        # relevance from which an answer keeps all it earned ...
+    off_topic_keeps: float = 0.15       # ... and what an answer at relevance 0 keeps
+    story_keeps: float = 0.60           # the same for a behavioural answer (see the module docstring)
 
 
 @dataclass(frozen=True)
@@ -171,10 +176,9 @@ class OfflineScorer:
         elif rubric:
             state.matches = [PointMatch(p, 0.0, "") for p in rubric]
         if state.behavioural:
-            # a part of a story counts when that passage is about the question, not any story told
-            about = [x for x, v in zip(windows, window_v) if x in clean.passages and float(v @ prompt_v) >= w.star_relevance]
-            state.star = star_parts(" ".join(about))
-            state.matches = [self._told(m, state.star, relevance01) for m in state.matches]
+            # a sentence that drops a list of names is not a part of the story (passages_of keeps it apart)
+            state.star = star_parts(" ".join(x for x in windows if x in clean.passages))
+            state.matches = [self._told(m, state.star) for m in state.matches]
         coverage = self._coverage(state)
         specificity, state.figures, state.tools = self._specificity(windows, window_v, question_v, prompt, evidence)
         reasoning = min(1.0, (count_phrases(scored_text, REASON_MARKERS)
@@ -182,7 +186,8 @@ class OfflineScorer:
         hedging = min(1.0, evidence.hedge_rate + (0.5 if evidence.dont_know else 0.0))
         quality = w.coverage * coverage + w.specificity * specificity + w.reasoning * reasoning
         # an answer about something else is not rescued by its detail
-        quality *= 0.15 + 0.85 * min(1.0, relevance01 / 0.5)
+        keeps = w.story_keeps if state.behavioural else w.off_topic_keeps
+        quality *= keeps + (1 - keeps) * min(1.0, relevance01 / w.relevance_full)
         quality = float(min(1.0, max(0.0, quality - w.hedge_penalty * hedging)))
         score = int(min(5, max(1, 1 + int(quality * 4 + 0.5))))
         struggled = (evidence.word_count < 8 or (evidence.dont_know > 0 and (coverage < 0.34 or evidence.word_count < 40))
@@ -238,10 +243,10 @@ class OfflineScorer:
             matches.append(PointMatch(point, round(best, 4), windows[best_i] if best_i >= 0 else ""))
         return matches
 
-    def _told(self, match: PointMatch, star: dict[str, str], relevance01: float) -> PointMatch:
+    def _told(self, match: PointMatch, star: dict[str, str]) -> PointMatch:
         """A behavioural point ("a constructive outcome") is met by the part of the story that tells it."""
         part = star_part_of(match.point)
-        told = self.weights.star_point * min(1.0, relevance01 / 0.45)
+        told = self.weights.star_point
         if part in star and match.degree < told:
             return PointMatch(match.point, round(told, 4), star[part])
         return match
@@ -251,8 +256,7 @@ class OfflineScorer:
         rubric_part = (float(np.mean([m.degree for m in state.matches])) if state.matches else state.relevance01)
         if not state.behavioural:
             return rubric_part
-        # a story about something else is still a story: it counts as much as the answer is on the question
-        star_part = len(state.star) / len(STAR_CUES) * min(1.0, state.relevance01 / 0.45)
+        star_part = len(state.star) / len(STAR_CUES)
         return (1 - w.star_share) * rubric_part + w.star_share * star_part
 
     def _specificity(self, windows: list[str], window_v: np.ndarray, question_v: np.ndarray, prompt: str,

@@ -45,6 +45,22 @@ def test_a_behavioural_answer_with_situation_action_and_result_covers_its_rubric
     assert len(a.covered) == 3 and a.score >= 3
 
 
+def test_a_specific_story_far_from_the_question_in_meaning_keeps_its_shape(scorer):
+    # MiniLM puts a concrete story far from an abstract behavioural question; its shape still counts
+    question = "Tell me about a time you pushed back on a team that wanted to ship something you thought was risky."
+    rubric = ("describe the risk and the context", "how the case was made with evidence", "the decision or outcome",
+              "what was learned")
+    story = ("Last year the payments team wanted to switch to a new card provider the week before Black Friday. I was "
+             "worried because the new integration had never handled more than a tenth of our peak. I ran a load test "
+             "at expected peak and showed them the provider timed out at sixty percent of it. We agreed to route only "
+             "five percent of payments to the new provider until January. The cutover in January went smoothly.")
+    empty = ("I believe strongly in ownership and in a culture where people feel safe to speak up. Good communication, "
+             "empathy and a learning mindset are what make a great engineer, and I always bring a positive attitude.")
+    a, b = scorer.score(question, rubric, story), scorer.score(question, rubric, empty)
+    assert a.relevance < 50 and "situation, action, result" in a.justification
+    assert a.quality > b.quality + 0.2
+
+
 def test_off_topic_answer_scores_low_even_when_long(scorer):
     question, rubric = "How do you keep a model from overfitting?", ("regularization", "validation set")
     rambling = ("I really love hiking in the mountains with my two dogs. Last summer we walked for 12 days "

@@ -74,13 +74,15 @@ def test_the_injection_table_is_big_enough_to_measure():
     assert len(TABLE["attempts"]) >= 20 and len(TABLE["honest"]) >= 20
 
 
-@pytest.mark.parametrize("text", TABLE["attempts"])
+# the table the detector was written against and the lines used to tune it since (held-out lines are
+# measured by benchmarks/injection_detection.py, not pinned)
+@pytest.mark.parametrize("text", TABLE["attempts"] + TABLE["tuned_attempts"])
 def test_every_attempt_in_the_table_is_detected(text):
     assert detect_injection(text)
     assert detect_injection("I deployed a model behind FastAPI last year. " + text)
 
 
-@pytest.mark.parametrize("text", TABLE["honest"] + [""])
+@pytest.mark.parametrize("text", TABLE["honest"] + TABLE["tuned_honest"] + [""])
 def test_honest_look_alikes_are_not_accused(text):
     assert not detect_injection(text)
 
