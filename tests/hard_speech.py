@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 
 ANSWERS = Path(__file__).resolve().parent / "data" / "hard_speech" / "answers.yaml"
+# answers kept out of every decoding choice, so that their WER says whether a choice generalises
+HELD_OUT = ANSWERS.with_name("held_out.yaml")
 LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")
 
 
@@ -35,11 +37,15 @@ class HardAnswer:
         return f"{self.voice} {self.wpm} wpm {self.rate_hz / 1000:g} kHz {self.format}"
 
 
-def hard_answers() -> tuple[HardAnswer, ...]:
+def hard_answers(path: Path = ANSWERS) -> tuple[HardAnswer, ...]:
     import yaml
 
-    data = yaml.safe_load(ANSWERS.read_text(encoding="utf-8"))
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return tuple(HardAnswer(**{**a, "vocabulary": tuple(a.get("vocabulary", ()))}) for a in data["answers"])
+
+
+def held_out_answers() -> tuple[HardAnswer, ...]:
+    return hard_answers(HELD_OUT)
 
 
 def hard_speech_dir() -> Path:
