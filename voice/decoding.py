@@ -119,12 +119,20 @@ class Retry:
     prompt: bool
 
 
-def whisper_decoder(model, *, beam_size: int, language: str | None, prompt: str | None) -> Decoder:
-    """A Decoder over a faster-whisper model: temperature 0 only, no window ever skipped, word times."""
+def whisper_decoder(model, *, beam_size: int, language: str | None, prompt: str | None,
+                    hotwords: str | None = None, patience: float = 1.0, without_timestamps: bool = False) -> Decoder:
+    """A Decoder over a faster-whisper model: temperature 0 only, no window ever skipped, word times.
+
+    `prompt` reaches only the first 30 s window of a decode (whisper resets its prompt at each window when it
+    does not condition on its previous text); `hotwords` are shown to every window. Both go with the prompt
+    and are left out together by a retry without it.
+    """
 
     def decode(samples: np.ndarray, offset_s: float, with_prompt: bool) -> list[Attempt]:
         segments, _ = model.transcribe(
-            samples, beam_size=beam_size, language=language, initial_prompt=prompt if with_prompt else None,
+            samples, beam_size=beam_size, patience=patience, language=language,
+            initial_prompt=prompt if with_prompt else None, hotwords=hotwords if with_prompt else None,
+            without_timestamps=without_timestamps,
             temperature=0.0, no_speech_threshold=None, log_prob_threshold=None, compression_ratio_threshold=None,
             condition_on_previous_text=False, word_timestamps=True, vad_filter=False)
         # the generator decodes lazily: materialise here so cost and errors belong to this call

@@ -38,6 +38,13 @@ class SttOptions:
     # whisper computes one spectrogram over all it is given: long answers are decoded in pieces of at
     # most this much speech, cut at the VAD's pauses, so memory stays bounded whatever the length
     max_piece_s: float = 300.0
+    # beam search options (benchmarks/wer.py --sweep measures them); decoding stays at temperature 0 whatever
+    # they are, so the same audio still gives the same words
+    patience: float = 1.0
+    without_timestamps: bool = False
+    # where the plan's vocabulary goes: "prompt" (whisper's initial prompt, which reaches the first 30 s
+    # window only), "hotwords" (shown to every window, the fillers stay in the prompt) or "both"
+    vocabulary_as: str = "prompt"
 
 
 def model_tier(model: str) -> tuple[str, tuple[Retry, ...]]:
@@ -91,6 +98,10 @@ def build_prompt(vocabulary: Sequence[str]) -> str:
     return prompt[:PROMPT_MAX_CHARS]
 
 
+def build_hotwords(vocabulary: Sequence[str]) -> str | None:
+    return ", ".join(vocabulary)[:PROMPT_MAX_CHARS // 2] or None   # faster-whisper keeps at most half a window
+
+
 class WhisperTranscriber:
     """Transcriber seam over faster-whisper: VAD gate, silence removal, deterministic decoding with retries."""
 
@@ -121,21 +132,24 @@ class WhisperTranscriber:
     def _language(self) -> str:
         return self.options.language or "en"
 
-    def _decoder(self, model: str, prompt: str):
+    def _decoder(self, model: str, vocabulary: Sequence[str]):
         # tiny.en knows only English, so auto's larger model is told English too rather than guessing
-        language = self.options.language or ("en" if model.endswith(".en") or self.options.model == AUTO_MODEL
-                                             else None)
-        return whisper_decoder(load_model(model, self.options.compute_type, self.options.cpu_threads),
-                               beam_size=self.options.beam_size, language=language, prompt=prompt)
+        o = self.options
+        language = o.language or ("en" if model.endswith(".en") or o.model == AUTO_MODEL else None)
+        in_prompt = o.vocabulary_as in ("prompt", "both")
+        in_hotwords = o.vocabulary_as in ("hotwords", "both")
+        return whisper_decoder(load_model(model, o.compute_type, o.cpu_threads), beam_size=o.beam_size,
+                               language=language, prompt=build_prompt(vocabulary if in_prompt else ()),
+                               hotwords=build_hotwords(vocabulary) if in_hotwords else None,
+                               patience=o.patience, without_timestamps=o.without_timestamps)
 
     def _transcribe_piece(self, chunk: AudioChunk, spans: tuple[tuple[float, float], ...],
                           vocabulary: Sequence[str]) -> list[Segment]:
         speech = join_speech(chunk, spans)
         if len(speech.samples) < SAMPLE_RATE_HZ // 10:
             return []
-        prompt = build_prompt(vocabulary)
-        retries = [(retry, _Lazy(lambda r=retry: self._decoder(r.model, prompt))) for retry in self.retries]
-        raw = decode_with_retries(speech.samples, self._decoder(self.first_model, prompt), retries,
+        retries = [(retry, _Lazy(lambda r=retry: self._decoder(r.model, vocabulary))) for retry in self.retries]
+        raw = decode_with_retries(speech.samples, self._decoder(self.first_model, vocabulary), retries,
                                   on_retry=lambda before, after: _log_retry(speech, before, after))
         at = lambda t: chunk.start_s + speech.original_time(t)  # noqa: E731
         return [Segment(start_s=at(s.start_s), end_s=at(s.end_s), text=s.text, avg_logprob=s.avg_logprob,
