@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -117,12 +118,29 @@ def number_words(n: int) -> str:
 
 
 def normalise(text: str) -> list[str]:
-    """Lower-case words with numbers spelled out: '0.3' -> zero point three, '99%' -> ninety nine percent."""
+    """Lower-case words with numbers spelled out: '0.3' -> zero point three, '99%' -> ninety nine percent.
+
+    This project's own normaliser; `whisper_normalise` is the field's usual one."""
     text = text.lower().replace("-", " ").replace("%", " percent ")
     text = re.sub(r"(\d)\.(\d)", r"\1 point \2", text)
     text = re.sub(r"\d[\d,]*", lambda m: " " + number_words(int(m.group(0).replace(",", ""))) + " ", text)
     text = re.sub(r"[^a-z' ]+", " ", text)
     return [SPELLINGS.get(w, w) for w in text.split()]
+
+
+def whisper_normalise(text: str) -> list[str]:
+    """Words as Whisper's EnglishTextNormalizer writes them (the normaliser WER figures for whisper are usually
+    quoted with: numbers as digits, British spellings American, contractions expanded, hyphens and
+    punctuation off), from the `whisper-normalizer` package, which ships its spelling map."""
+    from whisper_normalizer.english import EnglishTextNormalizer
+
+    global _whisper_normaliser
+    if _whisper_normaliser is None:
+        _whisper_normaliser = EnglishTextNormalizer()
+    return _whisper_normaliser(text).split()
+
+
+_whisper_normaliser = None
 
 
 @dataclass(frozen=True)
@@ -145,10 +163,11 @@ class Alignment:
         return self.deletions / max(1, self.reference_words)
 
 
-def align(reference: str, hypothesis: str) -> Alignment:
-    """Levenshtein alignment of normalised words, counting each kind of error."""
-    subs, dels, ins, _ = _walk(normalise(reference), normalise(hypothesis))
-    return Alignment(len(normalise(reference)), subs, dels, ins)
+def align(reference: str, hypothesis: str, normaliser: Callable[[str], list[str]] = normalise) -> Alignment:
+    """Levenshtein alignment of normalised words (the same normaliser on both sides), counting each kind of error."""
+    ref = normaliser(reference)
+    subs, dels, ins, _ = _walk(ref, normaliser(hypothesis))
+    return Alignment(len(ref), subs, dels, ins)
 
 
 def correct_words(reference: str, words: list[str]) -> list[bool]:
