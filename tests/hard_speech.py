@@ -185,6 +185,18 @@ def correct_words(reference: str, words: list[str]) -> list[bool]:
 
 
 def _walk(ref: list[str], hyp: list[str]) -> tuple[int, int, int, list[bool]]:
+    ops = edit_ops(ref, hyp)
+    matched = [False] * len(hyp)
+    for op, _, j in ops:
+        if op == "=":
+            matched[j] = True
+    return (sum(op == "s" for op, *_ in ops), sum(op == "d" for op, *_ in ops), sum(op == "i" for op, *_ in ops),
+            matched)
+
+
+def edit_ops(ref: list[str], hyp: list[str]) -> list[tuple[str, int | None, int | None]]:
+    """A Levenshtein alignment as (op, reference index, hypothesis index) in order; op is '=' (match),
+    's' (substitution), 'd' (deletion: a reference word with no counterpart) or 'i' (insertion)."""
     n, m = len(ref), len(hyp)
     cost = np.zeros((n + 1, m + 1), dtype=np.int32)
     cost[:, 0] = np.arange(n + 1)
@@ -192,15 +204,29 @@ def _walk(ref: list[str], hyp: list[str]) -> tuple[int, int, int, list[bool]]:
     for i in range(1, n + 1):
         for j in range(1, m + 1):
             cost[i, j] = min(cost[i - 1, j] + 1, cost[i, j - 1] + 1, cost[i - 1, j - 1] + (ref[i - 1] != hyp[j - 1]))
-    i, j, subs, dels, ins = n, m, 0, 0, 0
-    matched = [False] * m
+    i, j = n, m
+    ops: list[tuple[str, int | None, int | None]] = []
     while i or j:  # walk back, preferring a match, then a substitution
         if i and j and cost[i, j] == cost[i - 1, j - 1] + (ref[i - 1] != hyp[j - 1]):
-            subs += ref[i - 1] != hyp[j - 1]
-            matched[j - 1] = ref[i - 1] == hyp[j - 1]
+            ops.append(("=" if ref[i - 1] == hyp[j - 1] else "s", i - 1, j - 1))
             i, j = i - 1, j - 1
         elif i and cost[i, j] == cost[i - 1, j] + 1:
-            dels, i = dels + 1, i - 1
+            ops.append(("d", i - 1, None))
+            i -= 1
         else:
-            ins, j = ins + 1, j - 1
-    return subs, dels, ins, matched
+            ops.append(("i", None, j - 1))
+            j -= 1
+    return ops[::-1]
+
+
+def error_runs(ref: list[str], hyp: list[str]) -> list[tuple[list[str], list[str], int]]:
+    """The alignment's errors grouped into runs between matches: (reference words, transcript words, errors)."""
+    runs, current = [], []
+    for op in [*edit_ops(ref, hyp), ("=", None, None)]:
+        if op[0] != "=":
+            current.append(op)
+        elif current:
+            runs.append(([ref[i] for _, i, _ in current if i is not None],
+                         [hyp[j] for *_, j in current if j is not None], len(current)))
+            current = []
+    return runs
