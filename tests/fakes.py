@@ -118,6 +118,18 @@ class FakeDecoder:
         return attempts
 
 
+class FakeWhisperModel:
+    """faster-whisper's WhisperModel as far as voice.decoding uses it: remembers each transcribe call's options
+    and returns no segments."""
+
+    def __init__(self):
+        self.calls: list[dict] = []
+
+    def transcribe(self, samples: np.ndarray, **options):
+        self.calls.append(options)
+        return iter(()), None
+
+
 class FakeScorer:
     """Scores every answer the same; remembers what it was asked."""
 

@@ -4,8 +4,9 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from tests.fakes import FakeDecoder
-from voice.decoding import Retry, decode_with_retries, windows
+from tests.fakes import FakeDecoder, FakeWhisperModel
+from voice.decoding import Retry, decode_with_retries, whisper_decoder, windows
+from voice.stt import build_hotwords
 
 SPEECH_25S = np.zeros(25 * 16000, np.float32)
 
@@ -114,3 +115,21 @@ def test_whispers_invention_in_the_padding_after_the_last_word_is_left_out():
     assert [a.word_count for a in found] == [22, 0]
     kept = windows([answer, seg(960, 9.6, 9.82, "Yes.", 0.2)], offset_s=0.0, length_s=9.84)
     assert [a.word_count for a in kept] == [22, 1]
+
+
+def test_the_plan_vocabulary_as_hotwords_reaches_every_window_and_a_retry_without_prompt_drops_it():
+    # whisper shows its initial prompt to the first 30 s window only; hotwords go with every window
+    model = FakeWhisperModel()
+    decode = whisper_decoder(model, beam_size=5, language="en", prompt="Um, uh.", hotwords=build_hotwords(["dbt"]),
+                             patience=2.0)
+    decode(SPEECH_25S, 0.0, True)
+    decode(SPEECH_25S, 0.0, False)
+    prompted, unprompted = model.calls
+    assert (prompted["initial_prompt"], prompted["hotwords"]) == ("Um, uh.", "dbt")
+    assert (unprompted["initial_prompt"], unprompted["hotwords"]) == (None, None)
+    # beam search at temperature 0 only, whatever the options: the same audio gives the same words
+    assert all(c["temperature"] == 0.0 and c["patience"] == 2.0 and c["beam_size"] == 5 for c in model.calls)
+
+
+def test_no_vocabulary_gives_no_hotwords():
+    assert build_hotwords([]) is None
