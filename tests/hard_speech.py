@@ -219,6 +219,10 @@ def edit_ops(ref: list[str], hyp: list[str]) -> list[tuple[str, int | None, int 
     return ops[::-1]
 
 
+def edit_distance(ref: list[str], hyp: list[str]) -> int:
+    return sum(op != "=" for op, *_ in edit_ops(ref, hyp))
+
+
 def error_runs(ref: list[str], hyp: list[str]) -> list[tuple[list[str], list[str], int]]:
     """The alignment's errors grouped into runs between matches: (reference words, transcript words, errors)."""
     runs, current = [], []
