@@ -102,6 +102,7 @@ SWEEP = {
     "pieces <= 15 s": dict(max_piece_s=15.0),
     "base+vocab": dict(model="base"),
     "base+vocab beam 2": dict(model="base", beam_size=2),
+    "base+vocab beam 1": dict(model="base", beam_size=1),
 }
 
 
@@ -169,9 +170,9 @@ def main() -> int:
     parser.add_argument("--vocabulary", default="auto", metavar="MODEL",
                         help="also decode with this model and each answer's plan vocabulary ('' for none)")
     parser.add_argument("--show", action="store_true", help="print each transcript")
-    parser.add_argument("--sweep", action="store_true",
-                        help="also measure decoding options (beam, patience, hotwords, pieces, base); use with "
-                             "--sets hard, the tuning set")
+    parser.add_argument("--sweep", nargs="?", const=",".join(SWEEP), default="", metavar="NAMES",
+                        help="also measure decoding options (beam, patience, hotwords, pieces, base), all or the "
+                             "named ones; use with --sets hard, the tuning set")
     args = parser.parse_args()
     found = cases(args.sets.split(","))
     paths = [p for *_, p, _ in found]
@@ -183,7 +184,10 @@ def main() -> int:
     if args.vocabulary:  # as a replay decodes: the plan's terms in whisper's prompt
         results[f"{args.vocabulary}+vocab"] = ours(
             SttOptions(model=args.vocabulary, beam_size=args.beam_size, language="en"), paths, vocabularies)
-    for name, changes in SWEEP.items() if args.sweep else ():
+    for name in filter(None, args.sweep.split(",")):
+        if name not in SWEEP:
+            raise SystemExit(f"error: --sweep {name}: not one of {', '.join(SWEEP)}")
+        changes = SWEEP[name]
         options = SttOptions(**{"model": "auto", "beam_size": args.beam_size, "language": "en", **changes})
         results[name] = ours(options, paths, vocabularies)
     names = list(results)
