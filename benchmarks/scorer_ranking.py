@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -52,6 +52,7 @@ class Answer:
     rubric: tuple[str, ...]
     kind: str
     text: str
+    competency: str = ""
 
     @property
     def grade(self) -> int:
@@ -63,7 +64,7 @@ def load_roles() -> dict[str, tuple[str, list[Answer]]]:
     roles = {}
     for path in sorted(MATCHED.glob("*.yaml")):
         data = yaml.safe_load(path.read_text())
-        answers = [Answer(q["id"], q["text"], tuple(q.get("rubric", [])), kind, text)
+        answers = [Answer(q["id"], q["text"], tuple(q.get("rubric", [])), kind, text, q.get("competency", ""))
                    for q in data["questions"] for kind, text in q["answers"].items()]
         roles[path.stem] = (data.get("split", "tuning"), answers)
     return roles
@@ -90,7 +91,7 @@ def spoken(answers: list[Answer], kinds=SPOKEN) -> list[Answer]:
                 subprocess.run(["espeak-ng", "-v", "en-us", "-s", "160", "-w", str(wav), a.text], check=True)
                 text = transcriber.transcribe(decode_file(wav)).text
             cached.write_text(text)
-        out.append(Answer(a.question_id, a.question, a.rubric, a.kind, cached.read_text()))
+        out.append(replace(a, text=cached.read_text()))
     return out
 
 
