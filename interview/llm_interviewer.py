@@ -9,9 +9,7 @@ from typing import Literal, Sequence
 
 from interview.followups import FollowupOptions
 from interview.llm import ChatClient, LLMFallbacks
-from interview.interviewer import as_asked
-from interview.offline_interviewer import (OfflineInterviewer, followups_asked, next_planned, no_followup_left,
-                                           root_id)
+from interview.offline_interviewer import OfflineInterviewer, followups_asked, next_planned, root_id
 from interview.plan import Plan, Question, with_followup
 from interview.records import Turn
 from interview.structured import ask_structured, delimited, load_prompt
@@ -62,12 +60,6 @@ class LLMInterviewer:
             return next_planned(plan, turns)
         index = followups_asked(turns, parent.id) + 1
         return with_followup(Question(id=parent.id, text=text, rubric=parent.rubric), parent, index)
-
-    def next_if_settled(self, plan: Plan, turns: Sequence[Turn], question: Question) -> Question | None:
-        # the model is asked only while a follow-up is still possible; past the limit the plan decides
-        if no_followup_left(plan, turns, question, self.options.max_followups_per_question):
-            return next_planned(plan, [*turns, as_asked(question)])
-        return None
 
     def _messages(self, plan: Plan, parent: Question, last: Turn) -> list[dict[str, str]]:
         rubric = "\n".join(f"- {point}" for point in parent.rubric) or "- (none given)"

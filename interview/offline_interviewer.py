@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from interview.interviewer import as_asked
 from interview.followups import AnswerNeed, FollowupOptions, classify_answer, followup_text
 from interview.plan import Plan, Question, with_followup
 from interview.records import Turn
@@ -23,12 +22,6 @@ def next_planned(plan: Plan, turns: Sequence[Turn]) -> Question | None:
     """The first planned question not yet asked (resume skips answered ones)."""
     asked = {t.question.id for t in turns}
     return next((q for q in plan.questions if q.id not in asked), None)
-
-
-def no_followup_left(plan: Plan, turns: Sequence[Turn], question: Question, max_followups: int) -> bool:
-    """Whether the answer to `question` can no longer earn a follow-up: the limit is reached."""
-    parent = plan.question(root_id(question)) or question
-    return followups_asked([*turns, as_asked(question)], parent.id) >= max_followups
 
 
 def followup_due(plan: Plan, turns: Sequence[Turn], options: FollowupOptions) -> tuple[Question, AnswerNeed] | None:
@@ -60,8 +53,3 @@ class OfflineInterviewer:
                 index = followups_asked(turns, parent.id) + 1
                 return with_followup(Question(id=parent.id, text=text, rubric=parent.rubric), parent, index)
         return next_planned(plan, turns)
-
-    def next_if_settled(self, plan: Plan, turns: Sequence[Turn], question: Question) -> Question | None:
-        if no_followup_left(plan, turns, question, self.options.max_followups_per_question):
-            return next_planned(plan, [*turns, as_asked(question)])
-        return None

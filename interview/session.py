@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Callable, Protocol, Sequence
 
-from interview.interviewer import Interviewer, PlanOrderInterviewer, settled_next
+from interview.interviewer import Interviewer, PlanOrderInterviewer
 from interview.journal import Journal
 from interview.plan import Plan, Question
 from interview.records import SessionRecord, Turn, emotion_to_dict
@@ -31,10 +31,18 @@ class Capture:
     audio_path: str | None = None
     flags: tuple[str, ...] = ()           # e.g. not_answered, audio_error
     problem: str | None = None            # a one-line description for the user
+    # live: what was transcribed by the time the answer ended, to choose the next question at once
+    heard_so_far: Transcript | None = None
 
 
 class AnswerSource(Protocol):
     def capture(self, question: Question) -> Capture: ...
+
+
+class Announcer(Protocol):
+    """Live mode: starts asking the next question while the last answer is still analysed."""
+
+    def announce(self, question: Question) -> None: ...
 
 
 class Transcriber(Protocol):
@@ -55,6 +63,7 @@ class SessionParts:
     emotion: EmotionClassifier = field(default_factory=NoEmotion)
     interviewer: Interviewer = field(default_factory=PlanOrderInterviewer)
     clock: Clock = field(default_factory=SystemClock)
+    announcer: Announcer | None = None
 
 
 def run_session(plan: Plan, parts: SessionParts, journal: Journal, *, done: Sequence[Turn] = (),
@@ -64,12 +73,17 @@ def run_session(plan: Plan, parts: SessionParts, journal: Journal, *, done: Sequ
     """Run until the interviewer has no more questions. `done` holds turns from a resumed journal."""
     turns: list[Turn] = list(done)
     vocabulary = plan.vocabulary()
+    announced: list[Question | None] = [None]
     for _ in range(max_turns):
-        question = parts.interviewer.next_question(plan, turns)
+        question = announced[0] or parts.interviewer.next_question(plan, turns)
+        announced[0] = None
         if question is None:
             break
-        turn = run_turn(question, plan, parts, vocabulary, on_problem,
-                        after_capture=lambda q=question: _announce_settled(plan, parts, turns, q))
+
+        def early(capture: Capture, q: Question = question) -> None:
+            announced[0] = _announce_next(plan, parts, turns, q, capture)
+
+        turn = run_turn(question, plan, parts, vocabulary, on_problem, after_capture=early)
         journal.append_turn(turn)
         turns.append(turn)
         if on_turn:
@@ -85,37 +99,38 @@ def _journal_rescored_emotion(record: SessionRecord, classifier: EmotionClassifi
     Per-turn scores are written as each turn finishes (nothing is lost on a crash); the final,
     whole-session baseline arrives as one event that readers apply over them.
     """
-    rescored = getattr(classifier, "rescored", None)
-    if rescored is None:
-        return
     changed = {}
     for turn in record.turns:
         if turn.emotion is not None:
-            final = rescored(turn.emotion)
+            final = classifier.rescored(turn.emotion)
             if final is not turn.emotion and final is not None:
                 changed[turn.question.id] = emotion_to_dict(final)
     if changed:
         journal.append_event("emotion_rescored", turns=changed)
 
 
-def _announce_settled(plan: Plan, parts: SessionParts, turns: Sequence[Turn], question: Question) -> None:
-    """When the next question cannot depend on this answer, let an answer source that can (live mode)
-    start asking it while this answer is transcribed and scored: the candidate waits less."""
-    announce = getattr(parts.answers, "announce", None)
-    if announce is None:
-        return
-    upcoming = settled_next(parts.interviewer, plan, turns, question)
+def _announce_next(plan: Plan, parts: SessionParts, turns: Sequence[Turn], question: Question,
+                   capture: Capture) -> Question | None:
+    """Live mode: choose the next question from what was transcribed by the end of the answer and
+    start asking it while the rest is transcribed and scored, so the candidate does not wait for the
+    analysis. The question chosen is the one asked next, whatever the full analysis says."""
+    if parts.announcer is None:
+        return None
+    transcript = capture.heard_so_far if capture.utterance is not None else None
+    provisional = Turn(question=question, transcript=transcript, assessment=None, flags=capture.flags)
+    upcoming = parts.interviewer.next_question(plan, [*turns, provisional])
     if upcoming is not None:
-        announce(upcoming)
+        parts.announcer.announce(upcoming)
+    return upcoming
 
 
 def run_turn(question: Question, plan: Plan, parts: SessionParts, vocabulary: Sequence[str],
              on_problem: Callable[[str], None] | None = None,
-             after_capture: Callable[[], None] | None = None) -> Turn:
+             after_capture: Callable[[Capture], None] | None = None) -> Turn:
     started = parts.clock.now_s()
     capture = parts.answers.capture(question)
     if after_capture is not None:
-        after_capture()
+        after_capture(capture)
     if capture.problem and on_problem:
         on_problem(capture.problem)
     flags = list(capture.flags)

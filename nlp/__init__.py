@@ -2,6 +2,5 @@
 the offline scorer (question, rubric, answer -> Assessment) and advisory emotion (EmotionLevels from a
 text head and voice cues).
 
-Imports only `voice` (its data types and errors), except `nlp.scoring`, which still takes `interview.plan`'s
-Plan and Question; torch and transformers load on first use.
+Imports only `voice` (its data types and errors); models load on first use.
 """

@@ -62,9 +62,16 @@ def average_emotion(levels: Iterable[EmotionLevels | None]) -> EmotionLevels | N
 class EmotionClassifier(Protocol):
     def classify(self, transcript: Transcript, utterance: Utterance | None) -> EmotionScores | None: ...
 
+    def rescored(self, emotion: EmotionScores | None) -> EmotionScores | None:
+        """A turn's scores normalised against the whole session, once it has ended (`emotion` itself
+        when nothing changes)."""
+
 
 class NoEmotion:
     """Emotion switched off: every turn gets null."""
 
     def classify(self, transcript: Transcript, utterance: Utterance | None) -> EmotionScores | None:
         return None
+
+    def rescored(self, emotion: EmotionScores | None) -> EmotionScores | None:
+        return emotion

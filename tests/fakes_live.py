@@ -1,5 +1,6 @@
-"""Test doubles for the live mode: a scripted microphone and detector, a recording speaker and a
-transcriber that reports how much loud audio it was given (the scorer is tests.fakes.FakeScorer)."""
+"""Test doubles for the live mode: a scripted microphone and detector, a recording (or playing) speaker,
+a transcriber that reports how much loud audio it was given, a scripted turn model, and `live_session`,
+the devices, models and options `run_live` runs on (the scorer is tests.fakes.FakeScorer)."""
 from __future__ import annotations
 
 from typing import Sequence
@@ -78,9 +79,114 @@ class RecordingSpeaker:
     def __init__(self) -> None:
         self.said: list[str] = []
         self.prepared: list[str] = []
+        self.slowed = 0
 
     def say(self, text: str) -> None:
         self.said.append(text)
 
     def prepare(self, text: str) -> None:
         self.prepared.append(text)
+
+    def slow_down(self) -> None:
+        self.slowed += 1
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class ScriptedTurnModel:
+    """Stands in for Smart Turn: `probability(call number)` answers each question; remembers the calls."""
+
+    def __init__(self, probability=lambda n: 0.9):
+        self.probability = probability
+        self.calls: list[int] = []      # samples heard at each call
+
+    def complete_probability(self, samples: np.ndarray) -> float:
+        self.calls.append(len(samples))
+        return self.probability(len(self.calls))
+
+
+class PlayingSpeaker(RecordingSpeaker):
+    """A speaker whose words last `seconds` of the scripted microphone's time, unless interrupted."""
+
+    def __init__(self, mic: ScriptedMic, seconds: float):
+        super().__init__()
+        self.mic, self.seconds = mic, seconds
+        self.interrupted_at_s: list[float] = []
+        self._interrupted = False
+
+    def say(self, text: str) -> None:
+        import time
+
+        super().say(text)
+        self._interrupted = False
+        end_s = self.mic.now_s + self.seconds
+        while self.mic.now_s < end_s and not self._interrupted and self.mic.position < len(self.mic.samples):
+            time.sleep(0.0005)
+
+    def interrupt(self) -> None:
+        self._interrupted = True
+        self.interrupted_at_s.append(self.mic.now_s)
+
+
+class InlineExecutor:
+    """An Executor that runs each call at once, in the caller's thread: scripted timelines stay exact."""
+
+    def submit(self, fn, *args, **kwargs):
+        from concurrent.futures import Future
+
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as e:
+            future.set_exception(e)
+        return future
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        """Nothing runs in the background."""
+
+
+class FakeLiveMic(ScriptedMic):
+    """The scripted microphone as a session's device: started, closed, and what it heard since a drain."""
+
+    def __init__(self, *timeline: tuple[float, bool]):
+        super().__init__(*timeline)
+        self.level = 0.0
+        self.failure = None
+        self.echo_settled = True
+        self.started = self.closed = False
+        self._drained_at = 0
+
+    def start(self) -> None:
+        self.started = True
+
+    def close(self) -> None:
+        self.closed = True
+
+    def drain(self) -> float:
+        self._drained_at = self.position
+        return super().drain()
+
+    def heard(self) -> AudioChunk:
+        return AudioChunk(self.samples[self._drained_at:self.position], SAMPLE_RATE_HZ,
+                          self._drained_at / SAMPLE_RATE_HZ)
+
+
+def live_session(mic: FakeLiveMic, transcriber=None, speaker=None, **options):
+    """Devices, models and options for `run_live` on fakes: the timer detector, no barge-in, the fixed scorer."""
+    from dataclasses import replace
+
+    from interview.live import LiveDevices, LiveModels, LiveOptions
+    from interview.live.listen import ListenOptions
+    from nlp.emotion import NoEmotion
+    from tests.fakes import FakeScorer
+    from voice.endpoint import EndpointOptions
+
+    endpoint = EndpointOptions(turn_detector="silence", end_silence_ms=1000, short_answer_silence_ms=1000,
+                               no_speech_timeout_s=5)
+    listen = ListenOptions(endpoint=endpoint, echo_tail_ms=0, piece_pause_ms=500, barge_in=False)
+    transcriber = transcriber or CountingTranscriber()
+    devices = LiveDevices(mic=mic, speaker=speaker or RecordingSpeaker())
+    models = LiveModels(transcriber=transcriber, detector=LoudnessDetector(), turn_model=None,
+                        scorer=FakeScorer(), emotion=NoEmotion())
+    return devices, models, replace(LiveOptions(listen=listen, max_followups=0, consent_given=True), **options)

@@ -85,11 +85,6 @@ def list_devices_for(rescan: bool) -> list[DeviceInfo]:
     return rescan_devices() if rescan else list_devices()
 
 
-def device_list_text(devices: list[DeviceInfo] | None = None) -> str:
-    devices = list_devices() if devices is None else devices
-    return "; ".join(d.describe() for d in devices) or "no audio devices found"
-
-
 def resolve_device(wanted: str | int | None, direction: Direction,
                    devices: list[DeviceInfo] | None = None) -> DeviceInfo:
     """The device the user asked for (index, exact name, or unique name part), else the default.

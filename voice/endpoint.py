@@ -1,18 +1,37 @@
 """Deciding when an answer has ended, from a stream of speech/no-speech frames.
 
 The Endpointer receives each frame's time and never reads a clock, so a unit test can play a
-five-minute answer as a list of numbers. People pause to think early in an answer ("hmm, let me
-think..."), so while the answer is still short a longer silence is needed to end it.
+five-minute answer as a list of numbers. Two detectors:
+- `smart` (the default): after `min_pause_ms` of silence a turn model (Smart Turn, with the running
+  transcript) is asked whether the answer is complete, and again after each further `min_pause_ms`,
+  `turn_checks` times in all; the Endpointer itself only ends the answer when a pause reaches
+  `max_pause_ms`. The caller asks `check_due` and ends the answer when the model (or the transcript)
+  says so.
+- `silence`: a timer alone. People pause to think early in an answer ("hmm, let me think..."), so
+  while the answer is still short a longer silence is needed to end it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from voice.audio import EndReason
+
+TurnDetector = Literal["smart", "silence"]
 
 
 @dataclass(frozen=True)
 class EndpointOptions:
+    turn_detector: TurnDetector = "smart"
+    # smart: the first question to the turn model comes after this much silence, then one per step
+    min_pause_ms: int = 250
+    # smart: questions per pause. The model hears the silence too, and the longer it lasts the surer
+    # it is that the turn is over, thinking pause or not (measured: "..., and" went from 0.26 at 250 ms
+    # to 0.86 at 500 ms); later in a pause the transcript decides
+    turn_checks: int = 1
+    # smart: the longest thinking pause held before the answer counts as over
+    max_pause_ms: int = 3000
+    # silence: the timer
     end_silence_ms: int = 1500
     # held longer while the answer is short: a thinking pause is not the end of an answer
     short_answer_silence_ms: int = 3000
@@ -42,12 +61,27 @@ class Endpointer:
 
     def silence_needed_ms(self) -> int:
         """The silence that would end the answer now."""
+        if self.options.turn_detector == "smart":
+            return self.options.max_pause_ms
         if self.first_speech_s is None or self.last_speech_s is None:
             return self.options.end_silence_ms
         answer_s = self.last_speech_s - self.first_speech_s
         if answer_s < self.options.short_answer_s:
             return max(self.options.short_answer_silence_ms, self.options.end_silence_ms)
         return self.options.end_silence_ms
+
+    def pause_ms(self, at_s: float) -> float:
+        """How long the candidate has been silent at `at_s` (0 before the first speech)."""
+        if self.last_speech_s is None or self._run_start_s is not None:
+            return 0.0
+        return (at_s - self.last_speech_s) * 1000.0
+
+    def check_due(self, at_s: float, checks_done: int) -> bool:
+        """Smart detector: whether the turn model should be asked now, its `checks_done`+1-th time in
+        this pause (at min_pause_ms, 2 x min_pause_ms, ...)."""
+        if self.options.turn_detector != "smart" or checks_done >= self.options.turn_checks:
+            return False
+        return self.pause_ms(at_s) >= self.options.min_pause_ms * (checks_done + 1)
 
     def on_frame(self, is_speech: bool, at_s: float) -> EndReason | None:
         """`at_s` is the end time of the frame, in the stream's seconds."""

@@ -1,6 +1,6 @@
-"""AudioSource: where answers come from. MicSource (a live microphone) and FileSource (a recording).
+"""AudioSource: where answers come from, and MicSource, a live microphone.
 
-Both hand out 16 kHz mono float32 AudioChunks whose `start_s` counts stream time, so endpointing
+It hands out 16 kHz mono float32 AudioChunks whose `start_s` counts stream time, so endpointing
 works on audio time and never on the wall clock. The microphone is opened at the device's native
 rate (PortAudio refuses others with "Invalid sample rate") and resampled here; its callback only
 puts copies into a queue, because anything slower there drops audio.
@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import logging
 import queue
+import time
 from typing import Callable, Protocol
 
 import numpy as np
 
-from voice.audio import SAMPLE_RATE_HZ, AudioChunk, decode_file
+from voice.audio import SAMPLE_RATE_HZ, AudioChunk
 from voice.clock import Clock, SystemClock
+from voice.echo import EchoCanceller
 from voice.devices import (DeviceInfo, close_quietly, failure_reason, list_devices_for, reopen_by_name,
                            resolve_device, sounddevice_module)
 from voice.errors import AudioError, DeviceError
@@ -29,36 +31,18 @@ RECONNECT_HINT = "check that it is connected, then resume the session"
 
 
 class AudioSource(Protocol):
+    """Where an answer is heard, in stream time: 16 kHz mono float32 chunks whose `start_s` counts
+    the samples handed out so far."""
+
     def read(self, max_ms: int) -> AudioChunk | None:
         """Up to `max_ms` of audio (waiting at most about that long); None at the end of input."""
 
-
-class FileSource:
-    """A recording played as if it were a microphone, in chunks."""
-
-    def __init__(self, path: str):
-        self.audio = decode_file(path)
-        self._position = 0
-
-    def read(self, max_ms: int) -> AudioChunk | None:
-        if self._position >= len(self.audio.samples):
-            return None
-        count = max(1, int(SAMPLE_RATE_HZ * max_ms / 1000))
-        samples = self.audio.samples[self._position:self._position + count]
-        chunk = AudioChunk(samples, SAMPLE_RATE_HZ, self._position / SAMPLE_RATE_HZ)
-        self._position += len(samples)
-        return chunk
-
     def drain(self) -> float:
-        """Nothing is queued in a file."""
-        return self.now_s
+        """Drop what was heard so far (the interviewer's own voice); returns the new stream time."""
 
     @property
     def now_s(self) -> float:
-        return self._position / SAMPLE_RATE_HZ
-
-    def close(self) -> None:
-        """Nothing to release."""
+        """Stream time of the next sample to be read."""
 
 
 class MicSource:
@@ -70,7 +54,7 @@ class MicSource:
 
     def __init__(self, device: str | int | None = None, *, block_ms: int = 32, max_queue_s: float = 600.0,
                  latency_s: float = 0.1, stall_s: float = 2.0, start_grace_s: float = 5.0,
-                 reopen_wait_s: float = 2.0,
+                 reopen_wait_s: float = 2.0, echo: EchoCanceller | None = None,
                  stream_factory: Callable[..., object] | None = None,
                  devices: Callable[[bool], list[DeviceInfo]] = list_devices_for, clock: Clock | None = None):
         self.wanted = device
@@ -89,7 +73,10 @@ class MicSource:
         self.reopen_wait_s = reopen_wait_s
         self._stream_factory = stream_factory
         self._clock = clock or SystemClock()
-        self._queue: queue.Queue[np.ndarray] = queue.Queue(maxsize=int(max_queue_s * 1000 / block_ms))
+        # (samples, monotonic time the last one was heard): the time lines them up with what the
+        # speaker played, for the echo canceller
+        self._queue: queue.Queue[tuple[np.ndarray, float]] = queue.Queue(maxsize=int(max_queue_s * 1000 / block_ms))
+        self.echo = echo
         self._stream = None
         self._resampler = None
         self._emitted = 0          # 16 kHz samples handed out, the stream clock
@@ -133,10 +120,20 @@ class MicSource:
         # PortAudio's thread: copy and queue, nothing else
         if status:
             self.overflows += 1
+        # when it arrived, not when it was captured: PortAudio's latency figures through ALSA's pulse
+        # plugin put the echo ahead of its reference, which no canceller can take out (see voice/echo.py)
+        heard_at = time.monotonic()
         try:
-            self._queue.put_nowait(indata[:, 0].copy())
+            self._queue.put_nowait((indata[:, 0].copy(), heard_at))
         except queue.Full:
             self.overflows += 1
+
+    @property
+    def echo_settled(self) -> bool:
+        """Whether what the microphone hears is free of the interviewer's own voice: with an echo
+        canceller once it has learned the echo path; without one, the user said so (headphones, or
+        the system's echo canceller)."""
+        return self.echo is None or self.echo.settled
 
     @property
     def active(self) -> bool:
@@ -162,9 +159,7 @@ class MicSource:
         blocks += self._take_queued()
         if blocks:
             self._delivered = True
-        native = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
-        samples = self._resampler.resample_chunk(native) if len(native) else np.zeros(0, dtype=np.float32)
-        samples = np.asarray(samples, dtype=np.float32)
+        samples = self._resampled(blocks)
         if len(tail):
             samples = np.concatenate([tail, samples])
         chunk = AudioChunk(samples, SAMPLE_RATE_HZ, self._emitted / SAMPLE_RATE_HZ)
@@ -207,11 +202,19 @@ class MicSource:
 
     def _flush_resampler(self) -> np.ndarray:
         """What the failed stream delivered but was not read yet, and the resampler's own delay."""
-        blocks = self._take_queued()
-        native = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
-        return np.asarray(self._resampler.resample_chunk(native, last=True), dtype=np.float32)
+        return self._resampled(self._take_queued(), last=True)
 
-    def _take_queued(self) -> list[np.ndarray]:
+    def _resampled(self, blocks: list[tuple[np.ndarray, float]], last: bool = False) -> np.ndarray:
+        """Queued blocks at 16 kHz, with the speaker's echo taken out when there is an echo canceller."""
+        native = np.concatenate([b for b, _ in blocks]) if blocks else np.zeros(0, dtype=np.float32)
+        if not len(native) and not last:
+            return np.zeros(0, dtype=np.float32)
+        samples = np.asarray(self._resampler.resample_chunk(native, last=last), dtype=np.float32)
+        if self.echo is not None and blocks and len(samples):
+            samples = self.echo.process(samples, blocks[-1][1] - len(samples) / SAMPLE_RATE_HZ)
+        return samples
+
+    def _take_queued(self) -> list[tuple[np.ndarray, float]]:
         """Every block the callback has queued so far, without waiting."""
         blocks = []
         while True:
@@ -237,8 +240,10 @@ class MicSource:
 
     def drain(self) -> float:
         """Drop what the microphone heard so far (the interviewer's own voice); returns the new stream time."""
-        for native in self._take_queued():
-            self._emitted += len(self._resampler.resample_chunk(native))
+        # through the echo canceller too: it keeps learning the echo path while the interviewer speaks
+        blocks = self._take_queued()
+        if blocks:
+            self._emitted += len(self._resampled(blocks))
             self._delivered = True
         self._heard, self._heard_from, self._heard_count = [], self._emitted, 0
         return self._emitted / SAMPLE_RATE_HZ

@@ -30,6 +30,9 @@ class TTSOptions:
     voice: str | None = None
     rate_wpm: int = 175
     timeout_s: float = 15.0
+    # "slower, please": each request multiplies the rate by this, down to min_rate_wpm
+    slower_factor: float = 0.8
+    min_rate_wpm: int = 100
 
 
 class Synthesizer:
@@ -40,6 +43,14 @@ class Synthesizer:
         self._lock = threading.Lock()
         self._dir = Path(tempfile.mkdtemp(prefix="vivavoce-tts-"))
         self.engine_used: Engine = options.engine
+
+    def slow_down(self) -> None:
+        """Speak more slowly from now on."""
+        from dataclasses import replace
+
+        rate = max(self.options.min_rate_wpm, int(self.options.rate_wpm * self.options.slower_factor))
+        with self._lock:
+            self.options = replace(self.options, rate_wpm=rate)
 
     def synthesize(self, text: str) -> AudioChunk:
         target = self._dir / f"say-{threading.get_ident()}.wav"

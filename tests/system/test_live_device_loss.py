@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.live_audio import REPO, Monitor, audio_up, espeak_wav, live_plan, shared_dir, speak_into_mic
+from tests.live_audio import FAST_WPM, REPO, Monitor, audio_up, espeak_wav, live_plan, shared_dir, speak_into_mic
 
 pytestmark = pytest.mark.live
 
@@ -217,7 +217,7 @@ def test_interview_ends_cleanly_when_the_microphone_vanishes_during_turn_two(tmp
         speaker = Monitor("vspeaker.monitor", env)
         process = subprocess.Popen(
             [sys.executable, "-m", "interview", "live", "--plan", "plan.yaml", "--out", str(session),
-             "--yes-consent", "--tts", "espeak", "--max-followups", "0"],
+             "--yes-consent", "--tts", "espeak", "--max-followups", "0", "--speech-rate", FAST_WPM],
             cwd=tmp_path, env={**os.environ, **env, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"},
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:

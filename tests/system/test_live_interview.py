@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live_audio import REPO, Monitor, audio_up, espeak_wav, live_plan, speak_into_mic
+from tests.live_audio import FAST_WPM, REPO, Monitor, audio_up, espeak_wav, live_plan, speak_into_mic
 
 pytestmark = pytest.mark.live
 
@@ -35,8 +35,9 @@ def voices(tmp_path_factory):
         "yes": espeak_wav("Yes.", d / "yes.wav"),
         "a1": espeak_wav("I built a pipeline in Python that loads sales data every night.", d / "a1.wav"),
         "repeat": espeak_wav("Repeat the question.", d / "repeat.wav"),
-        "a2": espeak_wav("I always write tests.", d / "a2.wav", pause_s=2.5,
-                         then="And I check the results against a small sample database."),
+        # a thinking pause in the middle of a clause: the turn model and the transcript hold the turn
+        "a2": espeak_wav("I always write tests, and", d / "a2.wav", pause_s=2.0,
+                         then="I check the results against a small sample database."),
         "a3": espeak_wav("We disagreed about deadlines, so I listened and we agreed on a plan.", d / "a3.wav"),
     }
 
@@ -45,7 +46,8 @@ def start_live(tmp_path: Path, env: dict, *args: str) -> subprocess.Popen:
     plan = tmp_path / "plan.yaml"
     plan.write_text(PLAN)
     return subprocess.Popen(
-        [sys.executable, "-m", "interview", "live", *args, "--tts", "espeak", "--max-followups", "0"],
+        [sys.executable, "-m", "interview", "live", *args, "--tts", "espeak", "--max-followups", "0",
+         "--speech-rate", FAST_WPM],
         cwd=tmp_path, env={**os.environ, **env, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
@@ -91,7 +93,7 @@ def test_spoken_interview_with_pause_and_repeat(tmp_path, audio_env, voices):
         q2 = candidate.wait_for_interviewer()     # question 2
         candidate.say(voices["repeat"])
         q2_again = candidate.wait_for_interviewer()
-        candidate.say(voices["a2"])               # two halves with a 2.5 s thinking pause
+        candidate.say(voices["a2"])               # two halves with a 2 s thinking pause
         candidate.wait_for_interviewer()          # question 3
         candidate.say(voices["a3"])
         out = finish(process)

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tests.live_audio import REPO, Monitor, audio_up, espeak_wav, live_plan
+from tests.live_audio import FAST_WPM, REPO, Monitor, audio_up, espeak_wav, live_plan
 from tests.system.test_live_interview import Candidate, finish, journal_lines
 
 pytestmark = pytest.mark.live
@@ -41,7 +41,8 @@ def test_keys_agree_end_an_answer_repeat_and_skip(tmp_path, audio_env):
     speaker = Monitor("vspeaker.monitor", audio_env)
     process = subprocess.Popen(
         [sys.executable, "-m", "interview", "live", "--plan", "plan.yaml", "--out", str(session),
-         "--tts", "espeak", "--max-followups", "0", "--end-silence-ms", str(END_SILENCE_MS)],
+         "--tts", "espeak", "--max-followups", "0", "--speech-rate", FAST_WPM,
+         "--turn-detector", "silence", "--end-silence-ms", str(END_SILENCE_MS)],
         cwd=tmp_path, env={**os.environ, **audio_env, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"},
         stdin=keyboard, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

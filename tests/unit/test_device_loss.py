@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from interview.journal import Journal, read_journal
-from interview.live_device_loss import KeepHeardOnDeviceLoss
+from interview.live.device_loss import KeepHeardOnDeviceLoss
 from interview.plan import Plan, Question
 from interview.session import SessionParts, run_session
 from interview.offline_scoring import PlanScorer
@@ -39,7 +39,7 @@ class DyingMic:
 
 class FailingAt(ScriptedAnswers):
     """Answers from a script until `question_id`, where `error()` is raised instead. Like the live
-    source, it can be told to start a settled next question early (`announced`)."""
+    source, it can be told to start the next question early (`announced`)."""
 
     def __init__(self, question_id: str, error):
         super().__init__({"q1": "words", "q2": "words", "q3": "words"})
@@ -64,7 +64,7 @@ def loud_spans(audio: AudioChunk):
 def run(tmp_path, answers, mic):
     guarded = KeepHeardOnDeviceLoss(answers, mic, tmp_path, speech_spans=loud_spans)
     parts = SessionParts(answers=guarded, transcriber=FakeTranscriber("I rerun it.", "I check row counts"),
-                         scorer=PlanScorer(OfflineScorer(FakeEmbedder())), clock=FakeClock())
+                         scorer=PlanScorer(OfflineScorer(FakeEmbedder())), clock=FakeClock(), announcer=guarded)
     problems: list[str] = []
     with Journal(tmp_path / "journal.jsonl") as journal:
         journal.write_header(PLAN, {})

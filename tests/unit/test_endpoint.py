@@ -1,9 +1,14 @@
 """The Endpointer on scripted timelines: thinking pauses, end of answer, caps and clicks."""
 from __future__ import annotations
 
-from voice.endpoint import Endpointer, EndpointOptions
+from functools import partial
+
+from voice.endpoint import Endpointer
+from voice.endpoint import EndpointOptions as _EndpointOptions
 
 FRAME_S = 0.032
+# the timer-only detector; the smart one is covered at the end of this file
+EndpointOptions = partial(_EndpointOptions, turn_detector="silence")
 
 
 def play(endpointer: Endpointer, *timeline: tuple[float, bool], start_s: float = 0.0):
@@ -75,3 +80,22 @@ def test_stream_time_offset_is_respected():
     e = Endpointer(EndpointOptions(max_answer_s=3), started_at_s=100.0)
     reason, t = play(e, (5.0, True), start_s=100.0)
     assert reason == "max_length" and abs(t - 103.0) < 2 * FRAME_S
+
+
+def test_smart_detector_holds_up_to_the_longest_pause_and_asks_at_each_step():
+    e = Endpointer(_EndpointOptions(min_pause_ms=250, max_pause_ms=3000))
+    reason, t = play(e, (0.3, False), (2.0, True), (0.2, False))
+    assert reason is None and not e.check_due(t, 0)          # 0.2 s: too soon to ask the turn model
+    reason, t = play(e, (0.1, False), start_s=t)
+    assert e.check_due(t, 0) and not e.check_due(t, 1)        # 0.3 s: the first question, not the second
+    _, later = play(e, (1.0, False), start_s=t)
+    assert not e.check_due(later, 1)                             # one question per pause
+    assert e.silence_needed_ms() == 3000                      # short or long, the timer is the longest pause
+    reason, t = play(e, (3.0, False), start_s=later)
+    assert reason == "silence" and 3.0 <= t - e.last_speech_s < 3.0 + 2 * FRAME_S
+
+
+def test_silence_detector_never_asks_the_turn_model():
+    e = Endpointer(EndpointOptions())
+    _, t = play(e, (1.0, True), (1.0, False))
+    assert not e.check_due(t, 0)

@@ -2,8 +2,9 @@
 s skips, y/n answer the consent question, and keys mean nothing outside their question."""
 from __future__ import annotations
 
-from interview.live import KeyCommands, LiveAnswers
-from interview.live_listen import Listener, RememberingTranscriber
+from interview.live.answers import KeyCommands, LiveAnswers
+from interview.live.listen import Listener
+from interview.live.pieces import RememberingTranscriber
 from tests.fakes_keys import KeysAt
 from tests.fakes_live import CountingTranscriber, LoudnessDetector, RecordingSpeaker, ScriptedMic
 from tests.unit.test_live_unit import OPTIONS, PLAN

@@ -7,20 +7,22 @@ import threading
 import pytest
 
 from interview.journal import Journal, read_journal
-from interview.live import LiveAnswers, consent_answer, voice_command
-from interview.live_listen import ListenOptions, Listener, RememberingTranscriber
+from interview.live.answers import LiveAnswers, consent_answer, voice_command
+from interview.live.listen import ListenOptions, Listener
+from interview.live.pieces import RememberingTranscriber
 from interview.plan import Plan, Question
 from interview.session import SessionParts, run_session
 from tests.fakes import FakeScorer
-from tests.fakes_live import CountingTranscriber, LoudnessDetector, RecordingSpeaker, ScriptedMic
+from tests.fakes_live import CountingTranscriber, LoudnessDetector, PlayingSpeaker, RecordingSpeaker, ScriptedMic
 from voice.audio import decode_file
 from voice.endpoint import EndpointOptions
 
 PLAN = Plan(role="Data engineer", questions=(Question("q1", "Tell me about a pipeline."),
                                              Question("q2", "How do you test SQL?")))
-OPTIONS = ListenOptions(endpoint=EndpointOptions(end_silence_ms=1500, short_answer_silence_ms=3000,
+OPTIONS = ListenOptions(endpoint=EndpointOptions(turn_detector="silence", end_silence_ms=1500,
+                                                 short_answer_silence_ms=3000,
                                                  short_answer_s=10, no_speech_timeout_s=8),
-                        echo_tail_ms=300, piece_pause_ms=500)
+                        echo_tail_ms=300, piece_pause_ms=500, barge_in=False)
 
 
 def live(tmp_path, mic, transcriber, speaker=None):
@@ -194,34 +196,157 @@ class HeldSpeaker(RecordingSpeaker):
         super().say(text)
 
 
-@pytest.mark.parametrize("max_followups,spoken_early", [(0, True), (1, False)])
-def test_a_settled_next_question_is_spoken_while_the_answer_is_scored(tmp_path, max_followups, spoken_early):
-    # with no follow-up left the next question cannot depend on the answer: it starts at once and
-    # the answer's last piece is transcribed meanwhile; with a follow-up possible it must wait
+def early_session(tmp_path, timeline, text_for, speaker, max_followups=1):
     from interview.followups import FollowupOptions
     from interview.offline_interviewer import OfflineInterviewer
 
-    speaker = HeldSpeaker(held=PLAN.questions[1].text)
-    seen_while_transcribing = []
-
-    def text_for(n, loud):
-        if n == 1:
-            seen_while_transcribing.append(speaker.started.wait(timeout=3 if spoken_early else 0.5))
-            speaker.release.set()
-        return f"answer {n}"
-
-    mic = ScriptedMic((0.5, False), (4.0, True), (3.5, False), (0.5, False), (4.0, True), (3.5, False))
+    mic = ScriptedMic(*timeline)
     transcriber = CountingTranscriber(text_for)
-    options = ListenOptions(endpoint=OPTIONS.endpoint, echo_tail_ms=300, piece_pause_ms=5000)
     remembering = RememberingTranscriber(transcriber)
-    answers = LiveAnswers(PLAN, tmp_path, speaker, Listener(mic, LoudnessDetector(), transcriber, options),
+    answers = LiveAnswers(PLAN, tmp_path, speaker, Listener(mic, LoudnessDetector(), transcriber, OPTIONS),
                           remembering, greeting="Hello.")
     interviewer = OfflineInterviewer(FollowupOptions(max_followups_per_question=max_followups))
     with Journal(tmp_path / "journal.jsonl") as journal:
         journal.write_header(PLAN, {"mode": "live"})
         record = run_session(PLAN, SessionParts(answers=answers, transcriber=remembering, scorer=FakeScorer(),
-                                                interviewer=interviewer), journal)
+                                                interviewer=interviewer, announcer=answers), journal)
     answers.close()
-    assert seen_while_transcribing == [spoken_early]
+    return record
+
+
+CONCRETE = "I built a pipeline in Python that loads 20 tables every night and checks the row counts first"
+
+
+def test_the_next_question_is_chosen_from_the_pieces_done_and_spoken_while_the_last_is_transcribed(tmp_path):
+    # a follow-up is possible, yet the first piece already shows a full, concrete answer: the next
+    # question starts while the last piece is still being transcribed
+    speaker = HeldSpeaker(held=PLAN.questions[1].text)
+    seen_while_transcribing = []
+
+    def text_for(n, loud):
+        if n == 2:
+            seen_while_transcribing.append(speaker.started.wait(timeout=3))
+            speaker.release.set()
+        return "and more" if n == 2 else CONCRETE
+
+    timeline = ((0.5, False), (4.0, True), (0.6, False), (1.0, True), (3.5, False),
+                (0.5, False), (4.0, True), (3.5, False))
+    record = early_session(tmp_path, timeline, text_for, speaker)
+    assert seen_while_transcribing == [True]
     assert speaker.said.count(PLAN.questions[1].text) == 1
-    assert record.turns[0].transcript.text == "answer 1"
+    assert [t.question.id for t in record.turns] == ["q1", "q2"]
+    assert record.turns[0].transcript.text == CONCRETE + " and more"      # the turn keeps every piece
+
+
+def test_an_answer_in_one_piece_is_transcribed_before_the_next_question_is_chosen(tmp_path):
+    # nothing was transcribed before the end: the choice waits for it, and a short answer gets its follow-up
+    speaker = RecordingSpeaker()
+    timeline = ((0.5, False), (1.0, True), (3.5, False), (0.5, False), (4.0, True), (3.5, False),
+                (0.5, False), (4.0, True), (3.5, False))
+    record = early_session(tmp_path, timeline, lambda n, loud: "Not much." if n == 1 else CONCRETE, speaker)
+    assert [t.question.id for t in record.turns] == ["q1", "q1_F1", "q2"]
+    assert speaker.said[1].startswith("Could you say a bit more?")
+
+
+@pytest.mark.parametrize("text,expected", [("Slower, please.", "slower"), ("Could you rephrase that?", "rephrase"),
+                                           ("Sorry, I don't understand the question.", "rephrase")])
+def test_candidate_controls(text, expected):
+    assert voice_command(text) == expected
+
+
+@pytest.mark.parametrize("command,said", [("Slower, please.", "Of course, I will speak more slowly. "),
+                                          ("Could you rephrase the question?", "Let me put it another way. ")])
+def test_slower_and_rephrase_speak_the_question_again(tmp_path, command, said):
+    mic = ScriptedMic((0.5, False), (1.0, True), (3.5, False), (0.5, False), (2.0, True), (3.5, False))
+    transcriber = CountingTranscriber(lambda n, loud: command if n == 1 else "my answer")
+    answers, speaker, remembering = live(tmp_path, mic, transcriber)
+    capture = answers.capture(PLAN.questions[1])
+    assert speaker.said[1].startswith(said) and len(speaker.said) == 2
+    assert speaker.slowed == (1 if "slowly" in said else 0)
+    assert remembering.transcribe(capture.utterance).text == "my answer"
+
+
+def test_likely_next_utterances_are_prepared_while_the_candidate_answers(tmp_path):
+    from interview.live.answers import likely_after
+    from interview.live.run import LiveOptions
+
+    likely = likely_after(PLAN, LiveOptions(max_followups=1))
+    mic = ScriptedMic((0.5, False), (1.0, True), (3.5, False))
+    speaker = RecordingSpeaker()
+    answers = LiveAnswers(PLAN, tmp_path, speaker, Listener(mic, LoudnessDetector(), CountingTranscriber(), OPTIONS),
+                          RememberingTranscriber(CountingTranscriber()), greeting="Hello.", likely_next=likely)
+    answers.capture(PLAN.questions[0])
+    answers.close()
+    assert speaker.prepared[0] == "How do you test SQL?"
+    assert any(t.startswith("Could you say a bit more?") for t in speaker.prepared[1:])
+    # after the last follow-up the planned question alone
+    assert likely(Question("q1_F1", "More?", kind="followup", parent_id="q1")) == ["How do you test SQL?"]
+
+
+class PacedMic(ScriptedMic):
+    """Reads wait a little, so the speaker's thread keeps up with the microphone's time."""
+
+    def read(self, max_ms):
+        import time
+
+        time.sleep(0.0005)
+        return super().read(max_ms)
+
+
+def barge_in_answers(tmp_path, mic, seconds, text_for=None):
+    from dataclasses import replace
+
+    speaker = PlayingSpeaker(mic, seconds)
+    transcriber = CountingTranscriber(text_for)
+    listener = Listener(mic, LoudnessDetector(), transcriber, replace(OPTIONS, barge_in=True))
+    answers = LiveAnswers(PLAN, tmp_path, speaker, listener, RememberingTranscriber(transcriber), greeting="")
+    return answers, speaker, transcriber
+
+
+def test_speaking_over_the_question_stops_it_and_the_answer_goes_on(tmp_path):
+    # a 4 s question; the candidate starts 1 s in and talks for 2 s
+    mic = PacedMic((1.0, False), (2.0, True), (3.5, False))
+    answers, speaker, _ = barge_in_answers(tmp_path, mic, seconds=4.0)
+    capture = answers.capture(PLAN.questions[0])
+    answers.close()
+    assert len(speaker.interrupted_at_s) == 1
+    assert 1.5 <= speaker.interrupted_at_s[0] < 1.5 + 0.3      # 0.5 s of speech, then at once
+    assert answers.transcriber.transcribe(capture.utterance).text == "speech 2.0"   # nothing of it lost
+    assert capture.utterance.start_s <= 1.0
+
+
+def test_a_cough_during_the_question_does_not_stop_it(tmp_path):
+    mic = PacedMic((1.0, False), (0.3, True), (3.5, False), (1.5, True), (3.5, False))
+    answers, speaker, _ = barge_in_answers(tmp_path, mic, seconds=4.0)
+    capture = answers.capture(PLAN.questions[0])
+    answers.close()
+    assert speaker.interrupted_at_s == []
+    assert answers.transcriber.transcribe(capture.utterance).text == "speech 1.5"
+
+
+def test_no_barge_in_is_heard_before_the_echo_canceller_has_settled(tmp_path):
+    # what the microphone hears may still be the interviewer's own voice: the question plays on
+    from dataclasses import replace
+
+    mic = PacedMic((1.0, False), (2.0, True), (3.5, False))
+    speaker = PlayingSpeaker(mic, 4.0)
+    transcriber = CountingTranscriber()
+    listener = Listener(mic, LoudnessDetector(), transcriber, replace(OPTIONS, barge_in=True),
+                        echo_settled=lambda: False)
+    answers = LiveAnswers(PLAN, tmp_path, speaker, listener, RememberingTranscriber(transcriber), greeting="")
+    answers.capture(PLAN.questions[0])
+    answers.close()
+    assert speaker.interrupted_at_s == []
+
+
+def test_pieces_join_into_one_transcript_with_words_on_the_answers_timeline():
+    from interview.live.pieces import merge_pieces
+    from voice.transcript import Segment, Transcript, Word
+
+    first = Transcript("I built it.", (Segment(0.1, 1.0, "I built it.", words=(Word("built", 0.3, 0.6, 0.9),)),))
+    second = Transcript("In Python.", (Segment(0.0, 0.8, "In Python.", uncertain=True,
+                                               words=(Word("Python", 0.2, 0.7, 0.4),)),))
+    merged = merge_pieces([(10.0, 11.5, first), (11.5, 12.5, second)], answer_start_s=10.0)
+    assert merged.text == "I built it. In Python."
+    assert [(w.text, w.start_s) for w in merged.words] == [("built", 0.3), ("Python", 1.7)]
+    assert merged.segments[1].start_s == 1.5 and merged.uncertain

@@ -1,11 +1,11 @@
 """The live AnswerSource: speak the question, listen to the answer, save it, hand it to the loop.
 
 Also the spoken parts around the questions: the consent notice (nothing is recorded without a
-'yes'), the greeting and the closing words. Voice commands ("repeat the question", "skip",
-"next question") are recognised from the quick transcript of a short utterance; single keys on the
-terminal do the same (see KeyCommands). Each answer is
-saved as <question id>.wav in the session folder before the loop journals the turn, so the
-folder is a replay folder at every moment.
+'yes'), the greeting and the closing words. Voice commands ("repeat the question", "slower, please",
+"could you rephrase", "skip", "next question") are recognised from the quick transcript of a short
+utterance; single keys on the terminal do the same (see KeyCommands). Each answer is saved as
+<question id>.wav in the session folder before the loop journals it, so the folder is a replay
+folder at every moment.
 """
 from __future__ import annotations
 
@@ -14,17 +14,19 @@ import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Literal, Protocol
+from typing import Callable, Literal, Protocol, Sequence
 
-from interview.live_listen import Heard, Listener, RememberingTranscriber
+from interview.consent import DEFAULT_NOTICE
+from interview.live.listen import BargeIn, Listener
+from interview.live.pieces import Heard, RememberingTranscriber
 from interview.plan import Plan, Question
 from interview.session import Capture
-from interview.consent import DEFAULT_NOTICE
 from voice.audio import write_wav
+from voice.sinks import SpeechSink
 
 log = logging.getLogger(__name__)
 
-Command = Literal["repeat", "skip"]
+Command = Literal["repeat", "slower", "rephrase", "skip"]
 KeyCommand = Literal["end", "yes", "no", "repeat", "skip"]
 
 # Enter or Space ends an answer; y / n answer the consent question; r and s are the voice commands
@@ -36,10 +38,15 @@ CONSENT_KEYS: frozenset[KeyCommand] = frozenset({"end", "yes", "no"})
 CONSENT_QUESTION = " Please say yes or no."
 CONSENT_RETRY = "Sorry, I did not catch that. Please say yes to agree, or no to stop."
 REPEAT_INTRO = "Of course. "
+SLOWER_INTRO = "Of course, I will speak more slowly. "
+REPHRASE_INTRO = "Let me put it another way. "
 CLOSING = "That was the last question. Thank you for your time, and goodbye."
 NO_CONSENT = "Understood. Nothing has been recorded. Goodbye."
 
 _REPEAT = re.compile(r"\b(repeat|say (that|it) again|pardon|come again|once more)\b")
+_SLOWER = re.compile(r"\b(slower|slow down|more slowly|too fast)\b")
+_REPHRASE = re.compile(r"\b(rephrase|reword|put it (another|differently)|other words|what do you mean|"
+                       r"(do not|don't) understand( the question)?)\b")
 _SKIP = re.compile(r"\b(skip|next question|pass)\b")
 _YES = re.compile(r"\b(yes|yeah|yep|i agree|agree|i do|okay|ok|sure|of course)\b")
 _NO = re.compile(r"\b(no|nope|i do not|i don't|disagree)\b")
@@ -48,11 +55,6 @@ COMMAND_MAX_WORDS = 6
 # speech longer than this cannot be a voice command, so its last piece need not be transcribed
 # before the next question is chosen
 COMMAND_MAX_SPEECH_S = 3.0
-
-
-class Speaker(Protocol):
-    def say(self, text: str) -> None: ...
-    def prepare(self, text: str) -> None: ...
 
 
 class View(Protocol):
@@ -119,6 +121,10 @@ def voice_command(text: str) -> Command | None:
     if not words or len(words) > COMMAND_MAX_WORDS:
         return None
     phrase = " ".join(words)
+    if _SLOWER.search(phrase):
+        return "slower"
+    if _REPHRASE.search(phrase):
+        return "rephrase"
     if _REPEAT.search(phrase):
         return "repeat"
     if _SKIP.search(phrase):
@@ -138,10 +144,12 @@ def consent_answer(text: str) -> bool | None:
 class LiveAnswers:
     """AnswerSource for `run_session`: one spoken question and one listened answer per capture()."""
 
-    def __init__(self, plan: Plan, session_dir: Path, speaker: Speaker, listener: Listener,
+    def __init__(self, plan: Plan, session_dir: Path, speaker: SpeechSink, listener: Listener,
                  transcriber: RememberingTranscriber, *, view: View | None = None,
                  keys: KeyCommands | None = None, greeting: str | None = None,
-                 notice: str = DEFAULT_NOTICE):
+                 notice: str = DEFAULT_NOTICE,
+                 likely_next: Callable[[Question], Sequence[str]] | None = None,
+                 on_recorded: Callable[[Question, str, Heard], None] | None = None):
         self.plan = plan
         self.session_dir = Path(session_dir)
         self.speaker = speaker
@@ -154,20 +162,27 @@ class LiveAnswers:
         self.vocabulary = plan.vocabulary()
         self.repeats = 0
         self.notice = notice
+        # what may be said after a question: synthesized while the candidate answers
+        self.likely_next = likely_next or (lambda question: [_planned_after(plan, question)])
+        # the answer's WAV is on disk: the session journals that before analysing it
+        self.on_recorded = on_recorded
         # synthesis runs beside listening: done in line, it would delay the start of listening and
         # drop the first words of a candidate who answers at once
         self._synthesis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tts")
-        self._prepared: Future | None = None
+        self._preparing: dict[str, Future] = {}
+        # the words are played in one thread while another (the loop's, or the speaker thread for a
+        # question started early) listens for the candidate breaking in
         self._playback = ThreadPoolExecutor(max_workers=1, thread_name_prefix="speaker")
+        self._sound = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sound")
         self._announced: tuple[Question, Future] | None = None
 
     def ask_consent(self, attempts: int = 2) -> Consent:
         """Speak and show the notice; a 'yes' by voice or the y key agrees, 'no' or n refuses."""
         text = self.notice + CONSENT_QUESTION
         for _ in range(attempts):
-            self._say(text)
+            barged = self._say(text)
             self.keys.listen_for(CONSENT_KEYS)
-            heard = self.listener.listen(endpoint=_short_reply(self.listener))
+            heard = self.listener.listen(endpoint=_short_reply(self.listener), barged=barged)
             key = self.keys.take()
             if key in ("yes", "no"):
                 if key == "no":
@@ -187,24 +202,28 @@ class LiveAnswers:
         text = question.text
         if self._greeting:
             text, self._greeting = f"{self._greeting} {question.text}", None
-        spoken = self._finish_announced(question)
+        spoken, barged = self._finish_announced(question)
         while True:
             if not spoken:
                 self.view.question(question, text)
-                self._say(text)
+                barged = self._say(text)
             spoken = False
             self._prepare_next(question)
             self.keys.listen_for(ANSWER_KEYS)
-            heard = self.listener.listen(self.vocabulary)
+            heard = self.listener.listen(self.vocabulary, barged=barged)
+            barged = None
             key = self.keys.take()
             if key not in ("repeat", "skip") and heard.utterance is not None and heard.speech_s > COMMAND_MAX_SPEECH_S:
                 self.view.heard(heard.partial_text)
                 return self._keep(question, heard)
             self.view.heard(heard.transcript.text)
             command = key if key in ("repeat", "skip") else voice_command(heard.transcript.text)
-            if command == "repeat":
+            if command in ("repeat", "slower", "rephrase"):
                 self.repeats += 1
-                text = REPEAT_INTRO + question.text
+                if command == "slower":
+                    self.speaker.slow_down()
+                text = {"repeat": REPEAT_INTRO + question.text, "slower": SLOWER_INTRO + question.text,
+                        "rephrase": REPHRASE_INTRO + rephrased(question)}[command]
                 continue
             if command == "skip":
                 return Capture(None, flags=("not_answered", "skipped"))
@@ -214,10 +233,11 @@ class LiveAnswers:
         """Start speaking `question` now, while the loop still transcribes and scores the last answer;
         the next `capture(question)` waits for the end of it and listens."""
         self._finish_announced(None)
+        log.debug("next question chosen: %s", question.id)
         self.view.question(question, question.text)
-        self._wait_for_synthesis()
+        self._settle_synthesis(question.text)
         self.view.speaking(question.text)
-        self._announced = (question, self._playback.submit(self.speaker.say, question.text))
+        self._announced = (question, self._playback.submit(self._speak, question.text))
 
     def finish(self) -> None:
         """The closing words."""
@@ -227,33 +247,34 @@ class LiveAnswers:
     def close(self) -> None:
         self._synthesis.shutdown(wait=True, cancel_futures=True)
         self._playback.shutdown(wait=True, cancel_futures=True)
+        self._sound.shutdown(wait=True, cancel_futures=True)
 
-    def _finish_announced(self, question: Question | None) -> bool:
-        """Wait for an announced question to be heard; True when it was `question`."""
+    def _finish_announced(self, question: Question | None) -> tuple[bool, BargeIn | None]:
+        """Wait for an announced question to be heard (or broken into): whether it was `question`,
+        and the candidate's words that broke in."""
         if self._announced is None:
-            return False
+            return False, None
         announced, playing = self._announced
         self._announced = None
-        playing.result()          # a speaker error surfaces here, in the loop's thread
-        return question is not None and announced == question
+        barged = playing.result()          # a speaker error surfaces here, in the loop's thread
+        return question is not None and announced == question, barged
 
     def _keep(self, question: Question, heard: Heard) -> Capture:
         if heard.utterance is None:
             return Capture(None, flags=("no_answer",))
+        log.debug("answer to %s over (%s)", question.id, heard.utterance.end_reason)
         name = f"{question.id}.wav"
         write_wav(self.session_dir / name, heard.utterance.audio)
+        if self.on_recorded is not None:
+            self.on_recorded(question, name, heard)
         self.transcriber.remember(heard.utterance, lambda: heard.transcript)
-        return Capture(heard.utterance, audio_path=name)
+        return Capture(heard.utterance, audio_path=name, heard_so_far=heard.early_transcript())
 
     def _prepare_next(self, question: Question) -> None:
-        # synthesize ahead while the candidate answers; the planned next question is the likely one
-        ids = [q.id for q in self.plan.questions]
-        try:
-            following = self.plan.questions[ids.index(question.id) + 1]
-            upcoming = following.text
-        except (ValueError, IndexError):
-            upcoming = CLOSING
-        self._prepared = self._synthesis.submit(self._prepare, upcoming)
+        # synthesize ahead while the candidate answers, the likeliest first
+        for text in dict.fromkeys(t or CLOSING for t in self.likely_next(question)):
+            if text not in self._preparing:
+                self._preparing[text] = self._synthesis.submit(self._prepare, text)
 
     def _prepare(self, text: str) -> None:
         try:
@@ -261,17 +282,34 @@ class LiveAnswers:
         except Exception as e:  # a failed pre-synthesis is retried when the text is said
             log.debug("pre-synthesis failed: %s", e)
 
-    def _say(self, text: str) -> None:
-        self._wait_for_synthesis()
+    def _say(self, text: str) -> BargeIn | None:
+        self._settle_synthesis(text)
         self.view.speaking(text)
-        self.speaker.say(text)
+        return self._speak(text)
 
-    def _wait_for_synthesis(self) -> None:
-        # the text being prepared is most likely the one about to be said: let it finish rather
-        # than synthesize it twice
-        if self._prepared is not None:
-            self._prepared.result()
-            self._prepared = None
+    def _speak(self, text: str) -> BargeIn | None:
+        """Play `text`, listening meanwhile: the candidate's words stop it (barge-in) and are returned."""
+        if not self.listener.options.barge_in:
+            self.speaker.say(text)
+            return None
+        playing = self._sound.submit(self.speaker.say, text)
+        barged = self.listener.watch(playing)
+        if barged is not None:
+            self.speaker.interrupt()
+            log.info("the candidate spoke during '%s...': playback stopped", text[:40])
+        playing.result()
+        return barged
+
+    def _settle_synthesis(self, text: str) -> None:
+        # the less likely texts not started yet are dropped; `text` itself is waited for when it is
+        # under way, rather than synthesized twice
+        for other, future in self._preparing.items():
+            if other != text:
+                future.cancel()
+        wanted = self._preparing.get(text)
+        if wanted is not None and not wanted.cancelled():
+            wanted.result()
+        self._preparing = {}
 
 
 def _short_reply(listener: Listener):
@@ -279,6 +317,41 @@ def _short_reply(listener: Listener):
     opts = listener.options.endpoint
     return replace(opts, short_answer_silence_ms=opts.end_silence_ms, no_speech_timeout_s=20.0)
 
+
+def _planned_after(plan: Plan, question: Question) -> str | None:
+    """The planned question after `question` (its parent, for a follow-up); None after the last."""
+    ids = [q.id for q in plan.questions]
+    try:
+        return plan.questions[ids.index(question.parent_id or question.id) + 1].text
+    except (ValueError, IndexError):
+        return None
+
+
+def likely_after(plan: Plan, options) -> Callable[[Question], list[str | None]]:
+    """What the interviewer is likely to say after each question, likeliest first, for pre-synthesis:
+    the next planned question, then (offline interviewer, while a follow-up is possible) its
+    follow-ups, whose wording depends only on the question. `options` is a LiveOptions."""
+    from interview.followups import followup_text
+
+    def likely(question: Question) -> list[str | None]:
+        texts = [_planned_after(plan, question)]
+        parent = plan.question(question.parent_id or question.id) or question
+        asked = int(question.id.rsplit("_F", 1)[1]) if question.kind == "followup" and "_F" in question.id else 0
+        if options.llm is None and asked < options.max_followups:
+            texts += [followup_text(need, parent) for need in ("vague", "short", "struggle", "off_topic")]
+        return texts
+    return likely
+
+
+def rephrased(question: Question) -> str:
+    """The question in other words, from its competency and rubric (no model needed)."""
+    topic = (question.competency or "").rstrip(".").lower()
+    points = [p.rstrip(".").lower() for p in question.rubric[:2]]
+    if topic and points:
+        return f"I would like to hear about your experience with {topic}, for example {' or '.join(points)}."
+    if topic:
+        return f"I would like to hear about your own experience with {topic}: a real example is ideal."
+    return f"In your own words, and with an example if you have one: {question.text}"
 
 def default_greeting(plan: Plan) -> str:
     who = f" at {plan.company}" if plan.company else ""

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from interview.plan import Question
-from interview.session import AnswerSource, Capture
+from interview.session import Announcer, AnswerSource, Capture
 from voice.audio import SAMPLE_RATE_HZ, AudioChunk, Utterance, write_wav
 from voice.errors import DeviceError
 
@@ -23,8 +23,10 @@ log = logging.getLogger(__name__)
 Spans = tuple[tuple[float, float], ...]
 
 DEVICE_LOST = "device_lost"
-# kept before the first speech, as the Listener keeps before an answer
-MARGIN_S = 0.4
+
+
+class LiveAnswerSource(AnswerSource, Announcer, Protocol):
+    """The live answer source: captures answers and can start the next question early."""
 
 
 class HeardMicrophone(Protocol):
@@ -42,9 +44,11 @@ def _speech_spans(audio: AudioChunk) -> Spans:
 class KeepHeardOnDeviceLoss:
     """AnswerSource wrapper: an answer cut short by the microphone keeps what was heard."""
 
-    def __init__(self, answers: AnswerSource, mic: HeardMicrophone, session_dir: Path,
-                 speech_spans: Callable[[AudioChunk], Spans] = _speech_spans):
+    def __init__(self, answers: LiveAnswerSource, mic: HeardMicrophone, session_dir: Path,
+                 speech_spans: Callable[[AudioChunk], Spans] = _speech_spans, *, margin_s: float = 0.4):
         self.answers = answers
+        # kept before the first speech, as the Listener keeps before an answer (ListenOptions.margin_s)
+        self.margin_s = margin_s
         self.mic = mic
         self.session_dir = Path(session_dir)
         self.speech_spans = speech_spans
@@ -67,11 +71,10 @@ class KeepHeardOnDeviceLoss:
             return kept
 
     def announce(self, question: Question) -> None:
-        """Passes the early start of a settled next question on (see session._announce_settled)."""
-        announce = getattr(self.answers, "announce", None)
+        """Passes the early start of the next question on (see session._announce_next)."""
         # after a lost microphone the session ends: no question is started that cannot be answered
-        if announce is not None and self.failure is None:
-            announce(question)
+        if self.failure is None:
+            self.answers.announce(question)
 
     def _keep(self, question: Question) -> Capture | None:
         heard = self.mic.heard()
@@ -82,7 +85,7 @@ class KeepHeardOnDeviceLoss:
             return None
         if not spans:
             return None
-        start = max(0.0, spans[0][0] - MARGIN_S)
+        start = max(0.0, spans[0][0] - self.margin_s)
         samples = heard.samples[int(start * SAMPLE_RATE_HZ):]
         audio = AudioChunk(samples, SAMPLE_RATE_HZ, heard.start_s + start)
         utterance = Utterance(audio=audio, start_s=audio.start_s, end_s=audio.start_s + audio.duration_s,
