@@ -5,8 +5,9 @@ threshold and the no-speech probability is high, it skips a whole 30 s window, e
 speech (measured on fast synthetic answers: 105 words came out as 16); and its fallback samples at random,
 so the same file gave a different transcript on every run. Here whisper decodes at temperature 0 only
 (beam search, no sampling: the same audio gives the same words in every process) and never skips a window.
-Each window is then judged by what it produced: too few words for its seconds of speech, a low average
-log-probability, or a repetition loop (a high compression ratio). A poor window is decoded again, by the
+Each window is then judged by what it produced: too few words for its seconds of speech, more than 5 s of
+speech without a word (whisper jumped ahead), a low average log-probability, or a repetition loop (a high
+compression ratio). A poor window is decoded again, by the
 retries of the model tier (another prompt, the larger model), then in two halves; the best attempt is kept,
 and one that is still poor is kept too, marked uncertain, never dropped.
 """
@@ -34,6 +35,13 @@ MIN_SPLIT_S = 8.0           # halves shorter than 4 s give whisper too little co
 # the example answers, every such window was one. They are left out; longer windows are judged and retried.
 MAX_LEFTOVER_S = 1.0
 MAX_NO_SPEECH_PROB = 0.6
+# The VAD cuts pauses over 0.6 s out before decoding, so the joined speech never goes this long without a word.
+# Whisper can still jump ahead within a window (measured: whisper base went from 18 s to the next window at 30 s,
+# dropping 30 words, while the words around the gap kept the window above MIN_WORDS_PER_S).
+MAX_WORDLESS_S = 5.0
+# no spoken word lasts longer; whisper stretches the last word before a jump over the skipped audio (measured:
+# "ARIMA" from 12.1 s to 27.3 s, with half of the answer lost under it)
+MAX_WORD_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -81,11 +89,23 @@ class Attempt:
         return float(np.average([s.avg_logprob for s in self.segments], weights=weights))
 
     @property
+    def longest_wordless_s(self) -> float:
+        """The longest stretch of this attempt with no word in it (its edges included)."""
+        spans = sorted((w.start_s, min(w.end_s, w.start_s + MAX_WORD_S)) for s in self.segments for w in s.words) \
+            or sorted((s.start_s, s.end_s) for s in self.segments if s.text)
+        longest, reached = 0.0, self.start_s
+        for start, end in spans:
+            longest, reached = max(longest, start - reached), max(reached, end)
+        return max(longest, self.end_s - reached)
+
+    @property
     def problems(self) -> tuple[str, ...]:
         found = []
         judged = self.length_s >= MIN_JUDGED_S
         if judged and self.word_count < MIN_WORDS_PER_S * self.length_s:
             found.append("few words")
+        elif self.longest_wordless_s > MAX_WORDLESS_S:
+            found.append("words missing mid-stretch")
         if judged and self.segments and self.avg_logprob < MIN_AVG_LOGPROB:
             found.append("low log-probability")
         if any(s.compression_ratio > MAX_COMPRESSION_RATIO for s in self.segments):
