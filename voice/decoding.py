@@ -119,14 +119,16 @@ class Retry:
     prompt: bool
 
 
-def whisper_decoder(model, *, beam_size: int, language: str | None, prompt: str | None) -> Decoder:
-    """A Decoder over a faster-whisper model: temperature 0 only, no window ever skipped, word times."""
+def whisper_decoder(model, *, beam_size: int, language: str | None, prompt: str | None,
+                    word_times: bool = True) -> Decoder:
+    """A Decoder over a faster-whisper model: temperature 0 only, no window ever skipped, word times
+    (unless not wanted: they cost a second pass over the audio)."""
 
     def decode(samples: np.ndarray, offset_s: float, with_prompt: bool) -> list[Attempt]:
         segments, _ = model.transcribe(
             samples, beam_size=beam_size, language=language, initial_prompt=prompt if with_prompt else None,
             temperature=0.0, no_speech_threshold=None, log_prob_threshold=None, compression_ratio_threshold=None,
-            condition_on_previous_text=False, word_timestamps=True, vad_filter=False)
+            condition_on_previous_text=False, word_timestamps=word_times, vad_filter=False)
         # the generator decodes lazily: materialise here so cost and errors belong to this call
         return windows(list(segments), offset_s, len(samples) / SAMPLE_RATE_HZ)
 

@@ -38,6 +38,10 @@ class SttOptions:
     # whisper computes one spectrogram over all it is given: long answers are decoded in pieces of at
     # most this much speech, cut at the VAD's pauses, so memory stays bounded whatever the length
     max_piece_s: float = 300.0
+    # a draft (voice.draft): only the speech encoded, one greedy pass, no word times or retries, a
+    # tenth of the cost. For decisions that cannot wait (live mode reads the words before each pause);
+    # never for a turn's transcript
+    draft: bool = False
 
 
 def model_tier(model: str) -> tuple[str, tuple[Retry, ...]]:
@@ -125,8 +129,15 @@ class WhisperTranscriber:
         # tiny.en knows only English, so auto's larger model is told English too rather than guessing
         language = self.options.language or ("en" if model.endswith(".en") or self.options.model == AUTO_MODEL
                                              else None)
-        return whisper_decoder(load_model(model, self.options.compute_type, self.options.cpu_threads),
-                               beam_size=self.options.beam_size, language=language, prompt=prompt)
+        loaded = load_model(model, self.options.compute_type, self.options.cpu_threads)
+        if not self.options.draft:
+            return whisper_decoder(loaded, beam_size=self.options.beam_size, language=language, prompt=prompt)
+        longer = whisper_decoder(loaded, beam_size=1, language=language, prompt=prompt, word_times=False)
+        if language is None:     # a multilingual model left to find the language: the usual way
+            return longer
+        from voice.draft import draft_decoder
+
+        return draft_decoder(loaded, language=language, prompt=prompt, longer=longer)
 
     def _transcribe_piece(self, chunk: AudioChunk, spans: tuple[tuple[float, float], ...],
                           vocabulary: Sequence[str]) -> list[Segment]:
@@ -134,9 +145,13 @@ class WhisperTranscriber:
         if len(speech.samples) < SAMPLE_RATE_HZ // 10:
             return []
         prompt = build_prompt(vocabulary)
-        retries = [(retry, _Lazy(lambda r=retry: self._decoder(r.model, prompt))) for retry in self.retries]
-        raw = decode_with_retries(speech.samples, self._decoder(self.first_model, prompt), retries,
-                                  on_retry=lambda before, after: _log_retry(speech, before, after))
+        first = self._decoder(self.first_model, prompt)
+        if self.options.draft:
+            raw = [s for window in first(speech.samples, 0.0, True) for s in window.segments]
+        else:
+            retries = [(retry, _Lazy(lambda r=retry: self._decoder(r.model, prompt))) for retry in self.retries]
+            raw = decode_with_retries(speech.samples, first, retries,
+                                      on_retry=lambda before, after: _log_retry(speech, before, after))
         at = lambda t: chunk.start_s + speech.original_time(t)  # noqa: E731
         return [Segment(start_s=at(s.start_s), end_s=at(s.end_s), text=s.text, avg_logprob=s.avg_logprob,
                         no_speech_prob=s.no_speech_prob, uncertain=s.uncertain,

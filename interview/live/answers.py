@@ -24,6 +24,7 @@ from interview.recorded import SpeechFinder, offline_speech, read_back
 from interview.session import Capture
 from voice.audio import write_wav
 from voice.sinks import SpeechSink
+from voice.timing import mark
 
 log = logging.getLogger(__name__)
 
@@ -236,8 +237,10 @@ class LiveAnswers:
         the next `capture(question)` waits for the end of it and listens."""
         self._finish_announced(None)
         log.debug("next question chosen: %s", question.id)
+        mark("next_chosen")
         self.view.question(question, question.text)
         self._settle_synthesis(question.text)
+        mark("synthesized")
         self.view.speaking(question.text)
         self._announced = (question, self._playback.submit(self._speak, question.text))
 
@@ -269,7 +272,9 @@ class LiveAnswers:
         write_wav(self.session_dir / name, heard.utterance.audio)
         if self.on_recorded is not None:
             self.on_recorded(question, name, heard)
+        mark("saved")
         early = heard.early_transcript()
+        mark("early_transcript", pieces=len(heard.pieces))
         # the pieces choose the next question; the turn is the saved WAV's, read back as a replay reads it
         return Capture(heard.utterance, audio_path=name, heard_so_far=early,
                        recorded=read_back(self.session_dir / name, heard.utterance, self.find_speech))

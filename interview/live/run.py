@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Protocol, Sequence
 
@@ -36,6 +36,7 @@ from interview.session_folder import copy_plan, resolve_journaled
 from nlp.emotion import EmotionClassifier
 from voice.audio import decode_file
 from voice.clock import SystemClock
+from voice.timing import mark
 from voice.errors import DeviceError, VivavoceError
 from voice.sinks import SpeechSink
 from voice.sources import AudioSource
@@ -86,6 +87,9 @@ class LiveModels:
     emotion: EmotionClassifier | None = None
     # the offline VAD over a saved answer, as a replay runs it (interview.recorded)
     recorded_speech: SpeechFinder = offline_speech
+    # reads the words before each pause while the candidate speaks, for the decisions that cannot
+    # wait (end of the answer, the next question, voice commands): a quicker draft; None: `transcriber`
+    pieces: Transcriber | None = None
 
 
 @dataclass(frozen=True)
@@ -122,13 +126,15 @@ def load_models(stt, options: LiveOptions) -> LiveModels:
 
     load_whisper(stt)
     transcriber = WhisperTranscriber(stt)
+    pieces = WhisperTranscriber(replace(stt, draft=True))
     turn_model = None
     if options.listen.endpoint.turn_detector == "smart":
         from voice.turn_model import SmartTurn
 
         turn_model = SmartTurn()
-    _warm_up(transcriber, turn_model)
-    return LiveModels(transcriber=transcriber, detector=StreamingSpeechDetector(), turn_model=turn_model)
+    _warm_up(pieces, turn_model)
+    return LiveModels(transcriber=transcriber, detector=StreamingSpeechDetector(), turn_model=turn_model,
+                      pieces=pieces)
 
 
 def _warm_up(transcriber, turn_model) -> None:
@@ -170,7 +176,8 @@ def run_live(plan: Plan, session_dir: Path, devices: LiveDevices, options: LiveO
     consented = options.consent_given or any(e.get("type") == "consent" and e.get("given")
                                              for e in (earlier.events if earlier else ()))
     mic, speaker = devices.mic, devices.speaker
-    listener = Listener(mic, models.detector, models.transcriber, options.listen, turn_model=models.turn_model,
+    listener = Listener(mic, models.detector, models.pieces or models.transcriber, options.listen,
+                        turn_model=models.turn_model,
                         echo_settled=lambda: mic.echo_settled, stop_requested=devices.keys.stop_requested,
                         on_progress=lambda s, partial: view.listening(s, mic.level, partial))
     journal_box: list[Journal] = []
@@ -196,9 +203,7 @@ def run_live(plan: Plan, session_dir: Path, devices: LiveDevices, options: LiveO
             parts = _parts(plan, options, models, guarded, answers, journal, view)
             done = _analyse_recorded(plan, session_dir, parts, journal, earlier, view, models.recorded_speech)
             try:
-                run_session(plan, parts, journal, done=done,
-                            on_turn=lambda t: view.line(f"turn {t.question.id} saved"
-                                                        f"{' (' + ', '.join(t.flags) + ')' if t.flags else ''}"),
+                run_session(plan, parts, journal, done=done, on_turn=lambda t: _turn_saved(view, t),
                             on_problem=view.line)
                 if guarded.failure is not None:  # the last answer was cut short: no closing words
                     raise guarded.failure
@@ -233,6 +238,12 @@ def _earlier(session_dir: Path) -> JournalContents | None:
 
 def _consent_journaled(earlier: JournalContents) -> bool:
     return any(e.get("type") == "consent" for e in earlier.events)
+
+
+def _turn_saved(view: LiveView, turn: Turn) -> None:
+    # the saved answer is transcribed whole and scored while the next question plays: how long that took
+    mark("turn_saved", audio_s=turn.audio_s)
+    view.line(f"turn {turn.question.id} saved{' (' + ', '.join(turn.flags) + ')' if turn.flags else ''}")
 
 
 def _open_journal(plan: Plan, session_dir: Path, options: LiveOptions) -> Journal:

@@ -129,7 +129,7 @@ def test_a_long_stretch_is_cut_at_a_short_pause():
     for long_piece_s in (6.0, 60.0):
         transcriber = CountingTranscriber()
         options = ListenOptions(endpoint=OPTIONS.endpoint, echo_tail_ms=300, piece_pause_ms=500,
-                                long_piece_s=long_piece_s, long_piece_pause_ms=200)
+                                long_piece_s=long_piece_s, long_piece_pause_ms=200, idle_piece_pause_ms=500)
         heard = Listener(ScriptedMic(*timeline), LoudnessDetector(), transcriber, options).listen()
         text = heard.transcript.text          # waits for the pieces still being transcribed
         counts.append(len(transcriber.calls))
