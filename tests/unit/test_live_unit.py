@@ -137,6 +137,23 @@ def test_a_long_stretch_is_cut_at_a_short_pause():
     assert counts == [2, 1]
 
 
+def test_while_the_transcriber_is_idle_a_gap_between_words_is_enough_to_cut_a_piece():
+    # a 0.15 s gap, shorter than piece_pause_ms: cut only when nothing waits to be transcribed, so the
+    # words before the end of an answer are read ~0.1 s sooner
+    from tests.fakes_live import InlineExecutor
+
+    timeline = ((0.5, False), (2.0, True), (0.15, False), (1.0, True), (3.5, False))
+    counts = []
+    for idle_ms in (96, 500):
+        transcriber = CountingTranscriber()
+        options = ListenOptions(endpoint=OPTIONS.endpoint, echo_tail_ms=300, piece_pause_ms=500,
+                                idle_piece_pause_ms=idle_ms)
+        Listener(ScriptedMic(*timeline), LoudnessDetector(), transcriber, options,
+                 transcribing=InlineExecutor()).listen()
+        counts.append(len(transcriber.calls))
+    assert counts == [2, 1]
+
+
 def test_consent_by_voice(tmp_path):
     mic = ScriptedMic((0.5, False), (0.5, True), (2.0, False))
     answers, speaker = live(tmp_path, mic, CountingTranscriber(lambda n, loud: "Yes."))
