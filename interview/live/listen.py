@@ -267,8 +267,10 @@ class Listener:
                 log.warning("the turn model failed (%s); waiting for the pause to end", e)
             log.debug("pause %.0f ms: turn complete p=%.2f", endpointer.pause_ms(at_s), stretch.probability)
             stretch.asked = None
-        # one question at a time, beside the listening: a busy CPU must not make listening lag
-        if stretch.asked is None and endpointer.check_due(at_s, stretch.checks):
+        # one question at a time, beside the listening: a busy CPU must not make listening lag. The
+        # first comes at its step in the pause, or sooner once the words before the pause are read
+        if stretch.asked is None and (endpointer.check_due(at_s, stretch.checks)
+                                      or (stretch.checks == 0 and not self._cue(stretch, endpointer)[1])):
             stretch.checks += 1
             stretch.asked = self._judge.submit(self._ask_turn_model, stretch.audio(at_s), endpointer.pause_ms(at_s))
         if stretch.answers == 0:
