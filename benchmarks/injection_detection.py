@@ -26,9 +26,11 @@ CONTEXT = "I deployed the churn model with FastAPI and load tested it with Locus
 def main() -> int:
     verbose = "--verbose" in sys.argv
     table = yaml.safe_load(TABLE.read_text())
-    # table: written with the detector; tuned: the first held-out lines, since used to close its misses;
-    # held-out: written after the detector was frozen again, never used to change it
-    for name, key in (("held-out", "held_out"), ("tuned", "tuned"), ("table", None)):
+    # table: written with the detector; tuned: lines used to change it since (round 1's held-out lines, round 3's
+    # tuning lines); held-out: written after round 2 froze it, never used to change it; held-out round 3: written
+    # before the round-3 change, never used to make it
+    for name, key in (("held-out round 3", "held_out_round3"), ("held-out", "held_out"), ("tuned", "tuned"),
+                      ("table", None)):
         attempts = table.get(f"{key}_attempts" if key else "attempts") or []
         honest = table.get(f"{key}_honest" if key else "honest") or []
         if not attempts and not honest:
@@ -36,7 +38,7 @@ def main() -> int:
         cases = [(t, True) for t in attempts] + [(t, False) for t in honest]
         misses = [t for t, bad in cases if bad and not (detect_injection(t) and detect_injection(CONTEXT.format(t)))]
         alarms = [t for t, bad in cases if not bad and (detect_injection(t) or detect_injection(CONTEXT.format(t)))]
-        print(f"{name:9s} attempts {len(attempts):3d}  missed {len(misses):2d} ({len(misses) / max(1, len(attempts)):.0%})"
+        print(f"{name:16s} attempts {len(attempts):3d}  missed {len(misses):2d} ({len(misses) / max(1, len(attempts)):.0%})"
               f"   honest {len(honest):3d}  false alarms {len(alarms):2d} ({len(alarms) / max(1, len(honest)):.0%})")
         if verbose:
             for t in misses:

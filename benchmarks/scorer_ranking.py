@@ -14,6 +14,10 @@ Targets (issue 13, on the held-out role): pairwise order >= 90 % where word coun
 Spearman with the grades >= 0.8 (pooled over the role's answers); concise-complete beats long-empty by
 >= 20 points (mean over questions, quality x 100).
 
+Padding (tests/data/padding.yaml): each sentence that adds no substance, appended to every weak and average
+answer, must raise neither its quality (by more than 0.005) nor its 1-5 score; printed per role for the
+development list (tests/system/test_scoring_padding.py pins it at 0) and the held-out list.
+
 Run: .venv/bin/python benchmarks/scorer_ranking.py [--no-speech] [--verbose] [--role NAME]
 """
 from __future__ import annotations
@@ -26,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -37,6 +41,8 @@ sys.path.insert(0, str(REPO))
 from nlp.scoring import OfflineScorer  # noqa: E402
 
 MATCHED = REPO / "tests" / "data" / "graded" / "matched"
+PADDING = REPO / "tests" / "data" / "padding.yaml"
+PADDING_TOLERANCE = 0.005
 GRADES = {"weak": 1, "average": 2, "strong": 3, "exceptional": 4, "concise_complete": 3, "long_empty": 1,
           "keywords": 1, "off_topic": 1, "paraphrase": 3, "no_star": 2}
 LEVELS = ("weak", "average", "strong", "exceptional")
@@ -52,6 +58,7 @@ class Answer:
     rubric: tuple[str, ...]
     kind: str
     text: str
+    competency: str = ""
 
     @property
     def grade(self) -> int:
@@ -63,7 +70,7 @@ def load_roles() -> dict[str, tuple[str, list[Answer]]]:
     roles = {}
     for path in sorted(MATCHED.glob("*.yaml")):
         data = yaml.safe_load(path.read_text())
-        answers = [Answer(q["id"], q["text"], tuple(q.get("rubric", [])), kind, text)
+        answers = [Answer(q["id"], q["text"], tuple(q.get("rubric", [])), kind, text, q.get("competency", ""))
                    for q in data["questions"] for kind, text in q["answers"].items()]
         roles[path.stem] = (data.get("split", "tuning"), answers)
     return roles
@@ -90,7 +97,7 @@ def spoken(answers: list[Answer], kinds=SPOKEN) -> list[Answer]:
                 subprocess.run(["espeak-ng", "-v", "en-us", "-s", "160", "-w", str(wav), a.text], check=True)
                 text = transcriber.transcribe(decode_file(wav)).text
             cached.write_text(text)
-        out.append(Answer(a.question_id, a.question, a.rubric, a.kind, cached.read_text()))
+        out.append(replace(a, text=cached.read_text()))
     return out
 
 
@@ -241,11 +248,49 @@ def unseen_injections(answers: list[Answer], scorer: OfflineScorer) -> None:
           f"answers: quality up by more than 0.005 on {raised_quality} of {total}, the 1-5 score up on {raised_score}")
 
 
+def padding_sentences(part: str) -> list[str]:
+    """The padding sentences of one list of tests/data/padding.yaml ("development" or "held_out")."""
+    return [s for kind in yaml.safe_load(PADDING.read_text())[part].values() for s in kind]
+
+
+def padding_raised(answers: list[Answer], scorer: OfflineScorer,
+                   sentences: list[str]) -> tuple[list[tuple[str, bool]], int]:
+    """Each sentence appended to each weak and average answer ("{topic}" is its competency): the padded answers
+    whose quality rose by more than PADDING_TOLERANCE or whose 1-5 score rose (a line saying which, and whether
+    the score rose), and how many were tried."""
+    raised, total = [], 0
+    for a in answers:
+        if a.kind not in ("weak", "average"):
+            continue
+        was = scorer.score(a.question, a.rubric, a.text)
+        topic = a.competency.lower()
+        for sentence in sentences:
+            extra = sentence.replace("{topic}", topic).replace("{Topic}", topic[:1].upper() + topic[1:])
+            now = scorer.score(a.question, a.rubric, a.text + " " + extra)
+            total += 1
+            if now.quality > was.quality + PADDING_TOLERANCE or now.score > was.score:
+                raised.append((f"{a.question_id} {a.kind} {was.quality:.3f}->{now.quality:.3f} "
+                               f"({was.score}->{now.score}): {extra}", now.score > was.score))
+    return raised, total
+
+
+def padding(answers: list[Answer], scorer: OfflineScorer, verbose: bool) -> None:
+    for part in ("development", "held_out"):
+        raised, total = padding_raised(answers, scorer, padding_sentences(part))
+        print(f"  padding ({part} list): quality up on {len(raised)} of {total} padded weak/average answers, "
+              f"the 1-5 score up on {sum(up for _, up in raised)} (target 0)")
+        if verbose:
+            print("\n".join("    " + line for line, _ in raised))
+
+
 def _spread(scores: list[int]) -> str:
     return f"{min(scores)}-{max(scores)}/5" if min(scores) != max(scores) else f"{scores[0]}/5"
 
 
 def main() -> int:
+    if "--help" in sys.argv or "-h" in sys.argv:
+        print(__doc__)
+        return 0
     verbose = "--verbose" in sys.argv
     only = sys.argv[sys.argv.index("--role") + 1] if "--role" in sys.argv else None
     scorer = OfflineScorer()
@@ -256,6 +301,7 @@ def main() -> int:
             continue
         print_role(measure(role, split, answers, scorer, cosine), verbose)
         gaming(answers, scorer)
+        padding(answers, scorer, verbose)
         if split == "held_out":
             unseen_injections(answers, scorer)
         if "--no-speech" not in sys.argv:

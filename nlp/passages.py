@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from nlp.injection import addressed_to_evaluator
-from nlp.text_features import content_words, sentences, words
+from nlp.text_features import content_words, sentences, star_parts, words
 
 
 @dataclass(frozen=True)
@@ -126,3 +126,22 @@ def alternatives(point: str) -> list[str]:
     parts = [p.strip(" .,") for p in _ALTERNATIVE.split(point) if p and len(p.strip(" .,").split()) >= 1]
     parts = [p for p in parts if content_words(p)]
     return list(dict.fromkeys([point] + parts))
+
+
+def story_of(told: Sequence[str], about: Sequence[str]) -> list[str]:
+    """The story a behavioural answer tells, in the answer's order: its narrative sentences (a situation,
+    action, result or learning cue) that are about the question (`about`: rubric evidence, what the question
+    names, or near it in meaning), and those that share an actor or an object (a content word) with a
+    sentence already in the story. A sentence about something else (lunch, the weather) shares nothing with
+    it and stays out, however much it reads like a story; a sentence that tells no event joins none and
+    links none."""
+    narrative = [s for s in told if star_parts([s])]
+    stems = {s: content_words(s) for s in narrative}
+    members = {s for s in narrative if s in set(about)}
+    while members:
+        known = set().union(*(stems[s] for s in members))
+        joined = {s for s in narrative if s not in members and stems[s] & known}
+        if not joined:
+            break
+        members |= joined
+    return [s for s in told if s in members]

@@ -9,24 +9,34 @@ What it credits is what the answer says, not how much of it there is:
 - rubric coverage (most of the score): each rubric point, and each of its alternatives ("X or Y",
   "such as Z"), gets a degree 0..1 from the best passage of the answer: its meaning (MiniLM cosine of
   the passage and the point), its words (shared stems, after the words the interviewer already said),
-  and a BERTScore-style alignment of the point's word pieces with the passage's. A passage that is a
-  bare list of keywords earns a fraction of that: naming a thing is not explaining it. The quote
-  shown for a covered point is the passage that matched it.
+  and a BERTScore-style alignment of the point's word pieces with the passage's (nlp/coverage.py); a
+  mention of the topic is not an account of it. A passage that is a bare list of keywords earns a
+  fraction of that: naming a thing is not explaining it. The quote shown for a covered point is the
+  passage that matched it.
+- What counts is what the answer says about the question: its sentences that carry rubric evidence and,
+  for a behavioural question, the story about what the question names (nlp/passages.py story_of).
+  Chit-chat, a vague claim about the topic, filler or the question said back carries no rubric point,
+  so it adds nothing and dilutes nothing (the passages, relevance, specificity and reasoning are taken
+  from the rest).
 - behavioural questions ("Tell me about a time ...") are also judged on situation, action, result
-  and learning (STAR cues in nlp/text_features.py). MiniLM's cosine with an abstract behavioural
-  question does not tell whether a story is on topic (a specific, strong story scores lower than a
-  vague one that repeats the question's words), so a story's shape counts wherever it is told and
-  relevance damps a behavioural answer less.
+  and learning (STAR cues in nlp/text_features.py), counted only in the story. MiniLM's cosine with an
+  abstract behavioural question does not tell whether a story is on topic (a specific, strong story
+  scores lower than a vague one that repeats the question's words), so the story grows from sentences
+  with rubric evidence or the question's words through the actors and objects they share, and relevance
+  damps a behavioural answer less.
 - specificity: figures and named tools, counted only in passages about the question (a name, a day
-  or a city is not a tool), and reasoning ("because", "instead of", "the trade-off"): small weights,
+  or a city is not a tool), and reasoning ("because", "instead of", "the trade-off", said in what is about
+  the question): small weights,
   saturating at two of each, so a concise answer can earn them in full.
 - relevance: cosine of the answer (and its best passages) with the question and rubric; an answer
   about something else keeps little of what it earned.
-- hedging ("I'm not sure", "maybe") per sentence and "I don't know" lower the score.
+- hedging ("I'm not sure", "maybe"), counted in the whole answer and not divided by its sentences (a
+  sentence more would dilute it), and "I don't know" lower the score.
 Length never enters by itself: no term grows with the word count.
 quality 0..1; score = 1 + 4 x quality, rounded. Flags: `struggled`, `injection_attempt`.
 The weights were chosen on the tuning roles of tests/data/graded/matched and frozen before the
-held-out role was written (benchmarks/scorer_ranking.py).
+held-out role was written (benchmarks/scorer_ranking.py); the padding rule (only what is about the
+question counts) came after, against tests/data/padding.yaml's development list.
 """
 from __future__ import annotations
 
@@ -36,11 +46,11 @@ from typing import Sequence
 import numpy as np
 
 from nlp.assessment import Assessment
+from nlp.coverage import point_degrees, ramp
 from nlp.embedding import TextEmbedder, TokenVectors, load_embedder
-from nlp.passages import CleanAnswer, alternatives, clean_answer, passages_of
+from nlp.passages import CleanAnswer, alternatives, clean_answer, passages_of, story_of
 from nlp.text_features import (BEHAVIOURAL_QUESTION, REASON_MARKERS, STAR_CUES, TextEvidence, answer_evidence,
-                               concept_words, content_words, count_phrases, function_word_share, is_jargon,
-                               star_part_of, star_parts, stem)
+                               concept_words, content_words, count_phrases, is_jargon, star_part_of, star_parts)
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,8 @@ class ScoringWeights:
     specificity: float = 0.10
     reasoning: float = 0.10
     hedge_penalty: float = 0.25
+    hedges_full: int = 4                # hedges that make an answer fully hedged (one a sentence over the graded
+                                        # answers' four): a count, so nothing added to an answer dilutes them
     star_share: float = 0.4             # behavioural questions: share of coverage that is STAR shape
     relevance_floor: float = 0.05       # cosine at relevance 0
     relevance_ceiling: float = 0.55     # cosine at relevance 100
@@ -67,6 +79,9 @@ class ScoringWeights:
     relevance_full: float = 0.50        # relevance from which an answer keeps all it earned ...
     off_topic_keeps: float = 0.15       # ... and what an answer at relevance 0 keeps
     story_keeps: float = 0.60           # the same for a behavioural answer (see the module docstring)
+    support_words: int = 2              # words of a passage that must say words of a point for it to count ...
+    support_similarity: float = 0.40    # ... each the same stem, a tool's purpose, or pieces this close (token
+                                        # cosine; the same level as cosine_low, where a passage starts to count)
 
 
 @dataclass(frozen=True)
@@ -78,56 +93,25 @@ class PointMatch:
     passage: str
 
 
-def _ramp(value: float, low: float, high: float) -> float:
-    return float(min(1.0, max(0.0, (value - low) / (high - low))))
-
-
-def _content_pieces(point: TokenVectors, point_text: str, heard: set[str]) -> np.ndarray:
-    """The point's word pieces that carry meaning and that the interviewer did not say."""
-    keep = [k for k, (a, b) in enumerate(point.spans)
-            if _word_at(point_text, a, b) not in heard and (content_words(point_text[a:b]) or
-                                                            (b - a > 2 and point_text[a:b].lower() not in _STOP_PIECES))]
-    return point.vectors[keep]
-
-
-def _alignments(pieces: np.ndarray, passages: list[TokenVectors]) -> np.ndarray:
-    """BERTScore recall of the point in each passage: for each of the point's pieces, its best match among the
-    passage's pieces, averaged."""
-    out = np.zeros(len(passages))
-    sizes = [len(p.vectors) for p in passages]
-    if not len(pieces) or not sum(sizes):
-        return out
-    sims = pieces @ np.concatenate([p.vectors for p in passages if len(p.vectors)]).T
-    starts = np.cumsum([0] + [n for n in sizes if n])[:-1]
-    best = np.maximum.reduceat(sims, starts, axis=1).mean(axis=0)
-    out[[i for i, n in enumerate(sizes) if n]] = best
-    return out
-
-
-def _word_at(text: str, a: int, b: int) -> str:
-    """The stem of the whole word a word piece belongs to."""
-    while a > 0 and text[a - 1].isalnum():
-        a -= 1
-    while b < len(text) and text[b].isalnum():
-        b += 1
-    return stem(text[a:b])
-
-
-_STOP_PIECES = {"the", "and", "for", "with", "such", "or", "a", "an", "of", "to", "in", "on"}
-
-
 @dataclass
 class _Scored:
     """Working state of one assessment; becomes an Assessment at the end."""
 
     clean: CleanAnswer
-    evidence: TextEvidence
+    evidence: TextEvidence                    # of what the answer says about the question
+    said: TextEvidence                        # of all it says (hedges, "I don't know", words)
     relevance01: float
+    hedges_full: int
     matches: list[PointMatch] = field(default_factory=list)
     star: dict[str, str] = field(default_factory=dict)
     behavioural: bool = False
     figures: tuple[str, ...] = ()             # figures and tools in passages about the question
     tools: tuple[str, ...] = ()
+
+    @property
+    def hedged(self) -> float:
+        """How hedged the answer is, 0..1, from the count of hedges: a sentence more, of anything, dilutes nothing."""
+        return min(1.0, self.said.hedges / self.hedges_full)
 
 
 class OfflineScorer:
@@ -149,49 +133,62 @@ class OfflineScorer:
         w = self.weights
         heard = " ".join(x for x in (question, interviewer_words) if x)
         clean = clean_answer(answer, heard, w.echo_ngram)
-        scored_text = clean.text
-        evidence = answer_evidence(scored_text)
         rubric = [p for p in rubric if p.strip()]
-        windows = passages_of(list(clean.passages))
+        told = list(dict.fromkeys(clean.passages))
         prompt = question + (" " + " ".join(rubric) if rubric else "")
         point_alts = [alternatives(p) for p in rubric]
         flat_alts = [a for alts in point_alts for a in alts]
-        token_embed = getattr(self.embedder, "embed_tokens", None)
-        tokens = token_embed([*windows, *flat_alts]) if token_embed and rubric and windows else None
-        # one pass: the token pass above leaves the passages' sentence vectors in the embedder's cache
-        vectors = self.embedder.embed([scored_text or " ", question, prompt, *windows, *flat_alts])
-        answer_v, question_v, prompt_v = vectors[0], vectors[1], vectors[2]
-        window_v = vectors[3:3 + len(windows)]
-        alt_v = vectors[3 + len(windows):]
+        heard_stems = content_words(heard)
+        # 1. each sentence on its own, with its clauses and name-dropping lists: the rubric evidence it carries
+        own = {s: passages_of([s], size=1) for s in told}
+        singles = list(dict.fromkeys(x for s in told for x in own[s]))
+        vectors = self.embedder.embed([question, prompt, *flat_alts])
+        question_v, prompt_v, alt_v = vectors[0], vectors[1], vectors[2:]
+        alt_tokens = self._tokens(flat_alts) if rubric else None
+        degrees = self._degrees(point_alts, alt_v, alt_tokens, singles, heard_stems)
+        # 2. what the answer says about the question: the sentences that carry rubric evidence and, for a
+        # behavioural question, the story about what it names; nothing else adds, so nothing else dilutes
+        behavioural = bool(BEHAVIOURAL_QUESTION.search(question))
+        on_rubric = [s for s in told if any(degrees[x].max() > 0 for x in own[s])] if rubric else told
+        story = self._story(question, told, on_rubric, question_v, prompt_v) if behavioural else []
+        substance = [s for s in told if s in on_rubric or s in story]
+        # 3. its passages: a pair only of neighbours that are both about the question (a pair across a
+        # sentence left out would join what the answer kept apart)
+        windows = list(dict.fromkeys(x for run in _runs(told, substance) for x in passages_of(run)))
+        degrees.update(self._degrees(point_alts, alt_v, alt_tokens, [x for x in windows if x not in degrees],
+                                     heard_stems))
+        substance_text = " ".join(substance)
+        window_v = self.embedder.embed(windows) if windows else np.zeros((0, len(question_v)))
 
         relevance01 = 0.0
         if windows:
-            whole = max(float(answer_v @ question_v), float(answer_v @ prompt_v))
+            substance_v = self.embedder.embed([substance_text])[0]
+            whole = max(float(substance_v @ question_v), float(substance_v @ prompt_v))
             top = np.sort(window_v @ prompt_v)[-3:]   # long answers dilute one embedding: credit the best passages
-            relevance01 = _ramp(max(whole, float(np.mean(top))), w.relevance_floor, w.relevance_ceiling)
-        state = _Scored(clean, evidence, relevance01)
-        state.behavioural = bool(BEHAVIOURAL_QUESTION.search(question))
-        if rubric and windows:
-            state.matches = self._cover(rubric, point_alts, alt_v, windows, window_v, heard, tokens)
-        elif rubric:
-            state.matches = [PointMatch(p, 0.0, "") for p in rubric]
-        if state.behavioural:
+            relevance01 = ramp(max(whole, float(np.mean(top))), w.relevance_floor, w.relevance_ceiling)
+        said = answer_evidence(clean.text)
+        state = _Scored(clean, answer_evidence(substance_text), said, relevance01, w.hedges_full)
+        state.behavioural = behavioural
+        if rubric:
+            state.matches = [self._best(point, degrees, windows, j) for j, point in enumerate(rubric)]
+        if behavioural:
             # a sentence that drops a list of names is not a part of the story (passages_of keeps it apart)
-            state.star = star_parts(" ".join(x for x in windows if x in clean.passages))
+            state.star = star_parts([x for x in windows if x in story])
             state.matches = [self._told(m, state.star) for m in state.matches]
         coverage = self._coverage(state)
-        specificity, state.figures, state.tools = self._specificity(windows, window_v, question_v, prompt, evidence)
-        reasoning = min(1.0, (count_phrases(scored_text, REASON_MARKERS)
-                              + bool(STAR_CUES["learning"].search(scored_text))) / 3)
-        hedging = min(1.0, evidence.hedge_rate + (0.5 if evidence.dont_know else 0.0))
+        specificity, state.figures, state.tools = self._specificity(windows, window_v, question_v, prompt,
+                                                                    state.evidence)
+        reasoning = min(1.0, (count_phrases(substance_text, REASON_MARKERS)
+                              + bool(STAR_CUES["learning"].search(substance_text))) / 3)
+        hedging = min(1.0, state.hedged + (0.5 if said.dont_know else 0.0))
         quality = w.coverage * coverage + w.specificity * specificity + w.reasoning * reasoning
         # an answer about something else is not rescued by its detail
         keeps = w.story_keeps if state.behavioural else w.off_topic_keeps
         quality *= keeps + (1 - keeps) * min(1.0, relevance01 / w.relevance_full)
         quality = float(min(1.0, max(0.0, quality - w.hedge_penalty * hedging)))
         score = int(min(5, max(1, 1 + int(quality * 4 + 0.5))))
-        struggled = (evidence.word_count < 8 or (evidence.dont_know > 0 and (coverage < 0.34 or evidence.word_count < 40))
-                     or evidence.hedge_rate > 0.6)
+        struggled = (said.word_count < 8 or (said.dont_know > 0 and (coverage < 0.34 or said.word_count < 40))
+                     or state.hedged > 0.6)
         flags = tuple(f for f, on in (("struggled", struggled), ("injection_attempt", bool(clean.addressed))) if on)
         covered = [m for m in state.matches if m.degree >= 0.5]
         missed = [m.point for m in state.matches if m.degree < 0.5]
@@ -210,38 +207,40 @@ class OfflineScorer:
             source="offline",
         )
 
-    def _cover(self, rubric: list[str], point_alts: list[list[str]], alt_v: np.ndarray, windows: list[str],
-               window_v: np.ndarray, heard: str, tokens: list[TokenVectors] | None) -> list[PointMatch]:
-        w = self.weights
-        heard_stems = content_words(heard)
-        window_stems = [content_words(x) | concept_words(x) for x in windows]
-        listiness = [1.0 if function_word_share(x) >= w.list_share else w.list_credit for x in windows]
-        cosines = window_v @ alt_v.T
-        matches, k = [], 0
-        for point, alts in zip(rubric, point_alts):
-            best, best_i = 0.0, -1
-            for alt in alts:
-                stems = content_words(alt) - heard_stems or content_words(alt)
-                aligned_all = (_alignments(_content_pieces(tokens[len(windows) + k], alt, heard_stems),
-                                           tokens[:len(windows)]) if tokens else np.zeros(len(windows)))
-                for i, x in enumerate(windows):
-                    meaning = _ramp(float(cosines[i, k]), w.cosine_low, w.cosine_high)
-                    shared = len(stems & window_stems[i])
-                    # one shared word is weak evidence, unless it is a long, specific one ("augment") or the
-                    # point is one name (FastAPI)
-                    sure = 1.0 if (shared >= 2 or any(len(s_) >= 6 for s_ in stems & window_stems[i])
-                                   or (len(stems) == 1 and alt.strip()[:1].isupper())) else 0.6
-                    lexical = sure * _ramp(shared / max(1, len(stems)), w.words_low, w.words_high)
-                    aligned = _ramp(float(aligned_all[i]), w.align_low, w.align_high) if tokens else 0.0
-                    # any one kind of evidence can carry a point; two agreeing make it surer
-                    ranked = sorted((meaning, lexical, aligned), reverse=True)
-                    degree = min(1.0, ranked[0] + 0.5 * ranked[1]) * listiness[i]
-                    if degree > best + 1e-9 or (abs(degree - best) < 1e-9 and best_i >= 0
-                                                and len(x) < len(windows[best_i])):
-                        best, best_i = degree, i
-                k += 1
-            matches.append(PointMatch(point, round(best, 4), windows[best_i] if best_i >= 0 else ""))
-        return matches
+    def _tokens(self, texts: list[str]) -> list[TokenVectors] | None:
+        """Word-piece vectors, where the embedder gives them (the packaged MiniLM does; a fake may not)."""
+        token_embed = getattr(self.embedder, "embed_tokens", None)
+        return token_embed(texts) if token_embed and texts else None
+
+    def _degrees(self, point_alts: list[list[str]], alt_v: np.ndarray, alt_tokens: list[TokenVectors] | None,
+                 passages: list[str], heard_stems: set[str]) -> dict[str, np.ndarray]:
+        """Per passage, how much it says of each rubric point."""
+        if not passages or not point_alts:
+            return {x: np.zeros(len(point_alts)) for x in passages}
+        tokens = self._tokens(passages) if alt_tokens is not None else None
+        passage_v = self.embedder.embed(passages)   # after the token pass, which caches these vectors too
+        found = point_degrees(point_alts, alt_v, alt_tokens, passages, passage_v, tokens, heard_stems, self.weights)
+        return dict(zip(passages, found))
+
+    def _story(self, question: str, told: list[str], on_rubric: list[str], question_v: np.ndarray,
+               prompt_v: np.ndarray) -> list[str]:
+        """The story the answer tells (nlp/passages.py story_of), grown from the sentences about the question:
+        those with rubric evidence, those that name what the question names, and those near it in meaning."""
+        topic = content_words(BEHAVIOURAL_QUESTION.sub(" ", question))
+        rest = [s for s in told if s not in on_rubric and not content_words(s) & topic]
+        near = [s for s, v in zip(rest, self.embedder.embed(rest) if rest else [])
+                if max(float(v @ question_v), float(v @ prompt_v)) >= self.weights.passage_relevance]
+        return story_of(told, [s for s in told if s not in rest or s in near])
+
+    @staticmethod
+    def _best(point: str, degrees: dict[str, np.ndarray], windows: list[str], j: int) -> PointMatch:
+        """The passage that says most of the point (the shortest of equals), and how much."""
+        best, best_x = 0.0, ""
+        for x in windows:
+            degree = float(degrees[x][j])
+            if degree > best + 1e-9 or (abs(degree - best) < 1e-9 and best_x and len(x) < len(best_x)):
+                best, best_x = degree, x
+        return PointMatch(point, round(best, 4), best_x)
 
     def _told(self, match: PointMatch, star: dict[str, str]) -> PointMatch:
         """A behavioural point ("a constructive outcome") is met by the part of the story that tells it."""
@@ -282,6 +281,17 @@ class OfflineScorer:
         return value, tuple(figures), tuple(tools)
 
 
+def _runs(told: list[str], kept: list[str]) -> list[list[str]]:
+    """The kept sentences, in runs of neighbours."""
+    runs: list[list[str]] = [[]]
+    for sentence in told:
+        if sentence in kept:
+            runs[-1].append(sentence)
+        elif runs[-1]:
+            runs.append([])
+    return [r for r in runs if r]
+
+
 def _justification(s: _Scored, covered: Sequence[PointMatch], missed: Sequence[str]) -> str:
     parts = []
     total = len(covered) + len(missed)
@@ -304,10 +314,10 @@ def _justification(s: _Scored, covered: Sequence[PointMatch], missed: Sequence[s
     if e.example_markers:
         detail.append("a concrete example")
     parts.append(", ".join(detail) if detail else "no figures, tools or concrete example")
-    if e.dont_know:
+    if s.said.dont_know:
         parts.append("said they did not know")
-    elif e.hedges:
-        parts.append(f"{e.hedges} hedge{'s' if e.hedges > 1 else ''}")
+    elif s.said.hedges:
+        parts.append(f"{s.said.hedges} hedge{'s' if s.said.hedges > 1 else ''}")
     if s.clean.addressed:
         parts.append(f"{len(s.clean.addressed)} sentence{'s' if len(s.clean.addressed) > 1 else ''} addressed to "
                      "the evaluator, not counted")
@@ -344,9 +354,9 @@ def _weaknesses(s: _Scored, missed: Sequence[str]) -> list[str]:
             out.append("Did not say the " + ", ".join(absent))
     if not s.figures and not s.tools and not e.example_markers:
         out.append("No specifics: no figures, named tools or concrete example")
-    if e.dont_know:
+    if s.said.dont_know:
         out.append("Said they did not know")
-    elif e.hedge_rate >= 0.34:
+    elif s.hedged >= 0.34:
         out.append("Hedged much of the answer")
     if s.clean.addressed:
         out.append("Addressed the evaluator instead of the question")
@@ -364,6 +374,6 @@ def _tips(s: _Scored, missed: Sequence[str]) -> list[str]:
         out.append("Walk through one specific project: the situation, what you did, and the result.")
     if not s.figures:
         out.append("Quantify the outcome (scale, latency, accuracy, time saved).")
-    if e.hedges:
+    if s.said.hedges:
         out.append("State what you know plainly, and say how you would find out the rest.")
     return out[:3]

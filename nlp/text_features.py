@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Sequence
 
 # a sentence ends at . ! ? before a capital, digit or quote, or at a line break (resume bullets)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])|\s*\n+\s*")
@@ -136,11 +137,6 @@ class TextEvidence:
     dont_know: int
     fillers: int
 
-    @property
-    def hedge_rate(self) -> float:
-        """Hedges per sentence."""
-        return self.hedges / max(1, self.sentence_count)
-
 
 def answer_evidence(text: str) -> TextEvidence:
     """The countable specifics of one answer."""
@@ -202,8 +198,12 @@ _CONCEPT = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(CONCEPTS, k
 
 def concept_words(text: str) -> set[str]:
     """Stems of what the tools and phrases named in `text` are for (see CONCEPTS)."""
-    found = _CONCEPT.findall(text.lower())
-    return content_words(" ".join(CONCEPTS[f] for f in found)) if found else set()
+    return set().union(*concept_terms(text).values())
+
+
+def concept_terms(text: str) -> dict[str, set[str]]:
+    """Each tool or phrase named in `text` (see CONCEPTS), with the stems of what it is for."""
+    return {found: content_words(CONCEPTS[found]) for found in _CONCEPT.findall(text.lower())}
 
 
 def content_words(text: str) -> set[str]:
@@ -238,6 +238,11 @@ STAR_CUES = {
                            r"looking back|since then i|i now|what i took away|would do differently|i realised|"
                            r"i realized|if i did it again)\b", re.I),
 }
+# Not an event of a story: a claim of experience ("I have used most of them", "I've worked with many teams") or a
+# state in the present ("I am interested in", "you are required to")
+_NOT_AN_EVENT = re.compile(rf"\b(?:have|has|'ve|’ve|am|are|is|'m|’m|'re|’re)\s+"
+                           rf"(?:(?:not|never|always|also|often|already|just|really|mostly|very|so)\s+)*"
+                           rf"(?:been\s+)?{_PAST}\b", re.I)
 # which STAR part a behavioural rubric point asks for ("a constructive outcome" -> result)
 _STAR_OF_POINT = (
     ("situation", re.compile(r"\b(?:describ|situation|context|disagree|problem|failure|audience|conflict|challenge)",
@@ -249,12 +254,13 @@ _STAR_OF_POINT = (
 )
 
 
-def star_parts(text: str) -> dict[str, str]:
-    """For each STAR part the answer shows, the first sentence that shows it (verbatim)."""
+def star_parts(text: str | Sequence[str]) -> dict[str, str]:
+    """For each STAR part the answer (a text, or its sentences) shows, the first sentence that shows it (verbatim)."""
     found: dict[str, str] = {}
-    for sentence in sentences(text):
+    for sentence in (sentences(text) if isinstance(text, str) else text):
+        told = _NOT_AN_EVENT.sub(" ", sentence)
         for part, cue in STAR_CUES.items():
-            if part not in found and cue.search(sentence):
+            if part not in found and cue.search(told):
                 found[part] = sentence
     return found
 

@@ -31,6 +31,16 @@ def run_cli(*args: str, timeout_s: float = 300, cwd: Path | None = None, env: di
     return CliResult(done.returncode, done.stdout, done.stderr)
 
 
+def stop_process(process: subprocess.Popen, grace_s: float = 5) -> None:
+    """Ask a process to end; kill it if it has not within grace_s."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def assert_clean_error(result: CliResult, *needles: str) -> None:
     """Exit 2, one line on stderr that names the problem, no traceback."""
     assert result.code == 2, (result.code, result.stderr)

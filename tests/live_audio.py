@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from tests.conftest import stop_process
+
 REPO = Path(__file__).resolve().parents[1]
 RATE_HZ = 16000
 LOUD = 0.01            # RMS above this in a 20 ms block counts as sound
@@ -116,11 +118,7 @@ class Monitor:
         raise TimeoutError(f"no utterance after sample {after} within {timeout_s} s")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process)
 
 
 def speak_into_mic(wav: Path, env: dict[str, str]) -> None:

@@ -131,3 +131,18 @@ def test_the_scorer_knows_nothing_of_interviews():
     for source in nlp.glob("*.py"):
         text = source.read_text()
         assert "from interview" not in text and "import interview" not in text, source.name
+
+
+def test_neutral_sentences_dilute_no_hedge_and_tell_no_story(scorer):
+    hedged = ("I think I would maybe add dropout as regularization. I keep a held-out validation set and use early "
+              "stopping, I guess.")
+    # a story about something else: it has a situation, actions, a result and a lesson, none of them about the question
+    chat = (" Last summer we went on holiday because our kids wanted sunshine, so we booked early."
+            " In July we stayed one week longer at our favourite beach hotel. I learned to pack light.")
+    before, after = scorer.score(QUESTION, RUBRIC, hedged), scorer.score(QUESTION, RUBRIC, hedged + chat)
+    assert after.quality <= before.quality and after.score <= before.score
+    question = "Tell me about a time you disagreed with a teammate about a technical decision."
+    rubric = ("explains the disagreement concretely", "listens and uses data to decide", "a constructive outcome")
+    thin = "A teammate and I disagreed about which database to use for the new service."
+    story, padded = scorer.score(question, rubric, thin), scorer.score(question, rubric, thin + chat)
+    assert padded.quality <= story.quality and "told as situation, action;" in padded.justification

@@ -1,6 +1,7 @@
 """The one home of text knowledge: sentences, stems, hedges, fillers, tools, STAR cues, concepts."""
 from __future__ import annotations
 
+from nlp.passages import story_of
 from nlp.text_features import (answer_evidence, concept_words, content_words, dont_know_count, filler_count,
                                function_word_share, hedge_count, named_tools, sentences, star_part_of, star_parts,
                                stem)
@@ -47,3 +48,13 @@ def test_star_parts_and_what_a_behavioural_point_asks_for():
 def test_tools_and_phrases_carry_what_they_are_for():
     assert {"orchestr", "schedul"} <= concept_words("It ran in Airflow every night")
     assert "load" in concept_words("a load test with Locust") and concept_words("Sarah in London") == set()
+
+
+def test_a_claim_of_experience_is_not_an_event_and_a_story_keeps_to_its_topic():
+    assert star_parts("There are many good tools for this and I have used most of them.") == {}
+    assert star_parts("I have always liked it and I am really interested in it.") == {}
+    told = ["A teammate wanted Spark for the pipeline and I preferred pandas.",
+            "We had a sandwich before the meeting, then we walked to the park.",
+            "We benchmarked pandas and Spark on the real pipeline data.",
+            "Pandas was fast enough, so we stayed with it."]
+    assert story_of(told, told[:1]) == [told[0], told[2], told[3]]
