@@ -121,37 +121,32 @@ def test_listening_does_not_wait_for_synthesis(tmp_path):
     assert capture.heard_so_far.text == "speech 1.0"
 
 
+def pieces_cut(timeline, **options) -> tuple[int, str]:
+    """How many pieces one listening sent to the transcriber (transcribed at once), and the answer's text."""
+    from tests.fakes_live import InlineExecutor
+
+    transcriber = CountingTranscriber()
+    options = ListenOptions(endpoint=OPTIONS.endpoint, echo_tail_ms=300, piece_pause_ms=500, **options)
+    heard = Listener(ScriptedMic(*timeline), LoudnessDetector(), transcriber, options,
+                     transcribing=InlineExecutor()).listen()
+    return len(transcriber.calls), heard.transcript.text
+
+
 def test_a_long_stretch_is_cut_at_a_short_pause():
     # after long_piece_s of speech a 0.3 s pause is enough to transcribe, so the piece left for the
     # end of the answer stays short
     timeline = ((0.5, False), (7.0, True), (0.3, False), (2.0, True), (3.5, False))
-    counts = []
-    for long_piece_s in (6.0, 60.0):
-        transcriber = CountingTranscriber()
-        options = ListenOptions(endpoint=OPTIONS.endpoint, echo_tail_ms=300, piece_pause_ms=500,
-                                long_piece_s=long_piece_s, long_piece_pause_ms=200, idle_piece_pause_ms=500)
-        heard = Listener(ScriptedMic(*timeline), LoudnessDetector(), transcriber, options).listen()
-        text = heard.transcript.text          # waits for the pieces still being transcribed
-        counts.append(len(transcriber.calls))
-        assert text.replace("speech ", "").split() in (["7.0", "2.0"], ["9.0"])
-    assert counts == [2, 1]
+    cut = pieces_cut(timeline, long_piece_s=6.0, long_piece_pause_ms=200, idle_piece_pause_ms=500)
+    whole = pieces_cut(timeline, long_piece_s=60.0, long_piece_pause_ms=200, idle_piece_pause_ms=500)
+    assert cut == (2, "speech 7.0 speech 2.0") and whole == (1, "speech 9.0")
 
 
 def test_while_the_transcriber_is_idle_a_gap_between_words_is_enough_to_cut_a_piece():
     # a 0.15 s gap, shorter than piece_pause_ms: cut only when nothing waits to be transcribed, so the
     # words before the end of an answer are read ~0.1 s sooner
-    from tests.fakes_live import InlineExecutor
-
     timeline = ((0.5, False), (2.0, True), (0.15, False), (1.0, True), (3.5, False))
-    counts = []
-    for idle_ms in (96, 500):
-        transcriber = CountingTranscriber()
-        options = ListenOptions(endpoint=OPTIONS.endpoint, echo_tail_ms=300, piece_pause_ms=500,
-                                idle_piece_pause_ms=idle_ms)
-        Listener(ScriptedMic(*timeline), LoudnessDetector(), transcriber, options,
-                 transcribing=InlineExecutor()).listen()
-        counts.append(len(transcriber.calls))
-    assert counts == [2, 1]
+    assert pieces_cut(timeline, idle_piece_pause_ms=96)[0] == 2
+    assert pieces_cut(timeline, idle_piece_pause_ms=500)[0] == 1
 
 
 def test_consent_by_voice(tmp_path):
