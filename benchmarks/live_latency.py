@@ -38,7 +38,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.live_audio import Monitor, audio_up, espeak_wav, speak_into_mic  # noqa: E402
+from tests.live_audio import LOUD, Monitor, audio_up, espeak_wav, speak_into_mic  # noqa: E402
 
 # (first part, pause in seconds, second part): where people stop to think
 PAUSED = [
@@ -91,6 +91,8 @@ CLEAN = [
 class Answer:
     wav: Path
     paused: bool
+    # the longest silence inside it, espeak-ng's own silences around each part included
+    pause_s: float = 0.0
 
 
 def main() -> int:
@@ -141,10 +143,21 @@ def make_answers(work: Path, count: int) -> list[Answer]:
     for i in range(count):
         if i % 2 == 0:
             first, pause_s, then = PAUSED[(i // 2) % len(PAUSED)]
-            answers.append(Answer(espeak_wav(first, work / f"a{i}.wav", pause_s=pause_s, then=then), True))
+            wav = espeak_wav(first, work / f"a{i}.wav", pause_s=pause_s, then=then)
         else:
-            answers.append(Answer(espeak_wav(CLEAN[(i // 2) % len(CLEAN)], work / f"a{i}.wav"), False))
+            wav = espeak_wav(CLEAN[(i // 2) % len(CLEAN)], work / f"a{i}.wav")
+        answers.append(Answer(wav, i % 2 == 0, longest_silence_s(wav)))
     return answers
+
+
+def longest_silence_s(wav: Path) -> float:
+    """The longest quiet stretch between the first and last sound of a WAV, by the Monitor's measure."""
+    from voice.audio import decode_file
+
+    samples = decode_file(wav).samples
+    blocks = samples[: len(samples) // 320 * 320].reshape(-1, 320)
+    loud = np.flatnonzero(np.sqrt(np.mean(np.square(blocks), axis=1)) > LOUD)
+    return float(np.diff(loud).max() - 1) * 320 / 16000 if len(loud) > 1 else 0.0
 
 
 def measure(work: Path, answers: list[Answer], env: dict[str, str], flags: list[str]) -> dict:
@@ -170,8 +183,8 @@ def measure(work: Path, answers: list[Answer], env: dict[str, str], flags: list[
         for answer in answers:
             mic_from, speaker_from = len(mic.samples()), cursor
             speak_into_mic(answer.wav, env)
-            # the whole answer: its pause (at most 2.5 s) is not its end
-            _, mic_last = mic.next_utterance(mic_from, gap_s=2.7, timeout_s=30)
+            # the whole answer: its pause (at most 2.5 s, and espeak-ng's silences around the parts) is not its end
+            _, mic_last = mic.next_utterance(mic_from, gap_s=answer.pause_s + 0.3, timeout_s=30)
             answer_end_t = mic.time_of(mic_last)
             first, cursor = speaker.next_utterance(speaker_from, timeout_s=60, alive=alive)
             if speaker.time_of(first) < answer_end_t - 0.05:
