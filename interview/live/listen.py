@@ -23,9 +23,9 @@ from interview.session import Transcriber
 from voice.audio import SAMPLE_RATE_HZ, AudioChunk, Utterance
 from voice.endpoint import Endpointer, EndpointOptions
 from voice.streaming_vad import FRAME_S
-from voice.timing import mark
 from voice.sources import AudioSource
 from voice.transcript import Transcript
+from voice.timing import mark
 
 log = logging.getLogger(__name__)
 

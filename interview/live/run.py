@@ -36,10 +36,10 @@ from interview.session_folder import copy_plan, resolve_journaled
 from nlp.emotion import EmotionClassifier
 from voice.audio import decode_file
 from voice.clock import SystemClock
-from voice.timing import mark
 from voice.errors import DeviceError, VivavoceError
 from voice.sinks import SpeechSink
 from voice.sources import AudioSource
+from voice.timing import mark
 
 log = logging.getLogger(__name__)
 
