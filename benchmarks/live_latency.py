@@ -11,13 +11,20 @@ answer:
   of the interviewer's next words (heard on the speaker);
 - a false cut-off: the interviewer started speaking before the answer's last voiced sample (its turn
   gives no latency figure).
-`--json` prints one line: {"p50_s", "p95_s", "false_cutoffs", "paused_answers", "turns"}.
+`--json` prints one line: {"p50_s", "p95_s", "false_cutoffs", "paused_answers", "turns", "stages_p50_s"}.
+
+Where the time goes: the session runs with `--verbose`, which stamps each step between an answer's end and
+the next question's first sound on the machine's monotonic clock (voice.timing); each answer's latency is
+split into the pause held before the answer was called over, the lag of listening behind the microphone,
+saving the answer and waiting for the transcript of its last words, choosing the next question, waiting
+for its synthesis, opening the playback stream, and the stream's way to the ear.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -31,7 +38,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.live_audio import Monitor, audio_up, espeak_wav, speak_into_mic  # noqa: E402
+from tests.live_audio import LOUD, Monitor, audio_up, espeak_wav, speak_into_mic  # noqa: E402
 
 # (first part, pause in seconds, second part): where people stop to think
 PAUSED = [
@@ -84,6 +91,8 @@ CLEAN = [
 class Answer:
     wav: Path
     paused: bool
+    # the longest silence inside it, espeak-ng's own silences around each part included
+    pause_s: float = 0.0
 
 
 def main() -> int:
@@ -107,7 +116,8 @@ def main() -> int:
     summary = {"p50_s": round(float(np.percentile(latencies, 50)), 3) if len(latencies) else None,
                "p95_s": round(float(np.percentile(latencies, 95)), 3) if len(latencies) else None,
                "false_cutoffs": result["false_cutoffs"], "paused_answers": result["paused_answers"],
-               "turns": len(answers)}
+               "turns": len(answers),
+               "stages_p50_s": {name: round(float(np.percentile(v, 50)), 3) for name, v in result["stages"].items() if v}}
     if args.json:
         print(json.dumps(summary))
         return 0
@@ -116,6 +126,14 @@ def main() -> int:
           f"max {latencies.max():.2f} s")
     print(f"  false cut-offs: {result['false_cutoffs']} of {result['paused_answers']} paused answers "
           f"(clean answers cut off: {result['clean_cutoffs']})")
+    print("  where the time goes (p50 / p95 over the answers measured, seconds):")
+    for name, values in result["stages"].items():
+        if values:
+            print(f"    {name:<34} {np.percentile(values, 50):6.3f} / {np.percentile(values, 95):6.3f}")
+    for what, calls in (("turn model", result["turn_model"]), ("pieces' whisper", result["pieces"])):
+        if calls:
+            took = [c["took_ms"] for c in calls]
+            print(f"  {what}: {len(calls)} calls, p50 {np.median(took):.0f} ms, p95 {np.percentile(took, 95):.0f} ms")
     print("  per answer: " + " ".join(result["log"]))
     return 0
 
@@ -125,10 +143,21 @@ def make_answers(work: Path, count: int) -> list[Answer]:
     for i in range(count):
         if i % 2 == 0:
             first, pause_s, then = PAUSED[(i // 2) % len(PAUSED)]
-            answers.append(Answer(espeak_wav(first, work / f"a{i}.wav", pause_s=pause_s, then=then), True))
+            wav = espeak_wav(first, work / f"a{i}.wav", pause_s=pause_s, then=then)
         else:
-            answers.append(Answer(espeak_wav(CLEAN[(i // 2) % len(CLEAN)], work / f"a{i}.wav"), False))
+            wav = espeak_wav(CLEAN[(i // 2) % len(CLEAN)], work / f"a{i}.wav")
+        answers.append(Answer(wav, i % 2 == 0, longest_silence_s(wav)))
     return answers
+
+
+def longest_silence_s(wav: Path) -> float:
+    """The longest quiet stretch between the first and last sound of a WAV, by the Monitor's measure."""
+    from voice.audio import decode_file
+
+    samples = decode_file(wav).samples
+    blocks = samples[: len(samples) // 320 * 320].reshape(-1, 320)
+    loud = np.flatnonzero(np.sqrt(np.mean(np.square(blocks), axis=1)) > LOUD)
+    return float(np.diff(loud).max() - 1) * 320 / 16000 if len(loud) > 1 else 0.0
 
 
 def measure(work: Path, answers: list[Answer], env: dict[str, str], flags: list[str]) -> dict:
@@ -137,23 +166,25 @@ def measure(work: Path, answers: list[Answer], env: dict[str, str], flags: list[
     speaker = Monitor("vspeaker.monitor", env)
     mic = Monitor("vmic_in.monitor", env)
     process = subprocess.Popen(
-        [sys.executable, "-m", "interview", "live", "--plan", str(work / "plan.yaml"), "--out", str(session),
-         "--yes-consent", *flags],
+        [sys.executable, "-m", "interview", "--verbose", "live", "--plan", str(work / "plan.yaml"), "--out",
+         str(session), "--yes-consent", *flags],
         env={**os.environ, **env, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1", "PYTHONFAULTHANDLER": "1"},
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log.open("w"),
         # a background shell ignores SIGINT for its jobs; the session needs it to end by Ctrl+C
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     latencies: list[float] = []
+    measured: list[tuple[float, float]] = []     # (last voiced sample, first audible sample) per answer
     cutoffs = clean_cutoffs = 0
     lines: list[str] = []
+    cuts: list[tuple[int, float]] = []          # (answer, when the interviewer cut in)
     try:
         alive = lambda: process.poll() is None  # noqa: E731
         _, cursor = speaker.next_utterance(0, timeout_s=120, alive=alive)   # greeting + first question
         for answer in answers:
             mic_from, speaker_from = len(mic.samples()), cursor
             speak_into_mic(answer.wav, env)
-            # the whole answer: its pause (at most 2.5 s) is not its end
-            _, mic_last = mic.next_utterance(mic_from, gap_s=2.7, timeout_s=30)
+            # the whole answer: its pause (at most 2.5 s, and espeak-ng's silences around the parts) is not its end
+            _, mic_last = mic.next_utterance(mic_from, gap_s=answer.pause_s + 0.3, timeout_s=30)
             answer_end_t = mic.time_of(mic_last)
             first, cursor = speaker.next_utterance(speaker_from, timeout_s=60, alive=alive)
             if speaker.time_of(first) < answer_end_t - 0.05:
@@ -161,6 +192,7 @@ def measure(work: Path, answers: list[Answer], env: dict[str, str], flags: list[
                 cutoffs += answer.paused
                 clean_cutoffs += not answer.paused
                 lines.append("cut")
+                cuts.append((len(lines) - 1, speaker.time_of(first)))
                 # with barge-in the interrupted words stop and come again after the answer; without it,
                 # the words that cut in were the next question, and nothing more comes
                 try:
@@ -170,6 +202,7 @@ def measure(work: Path, answers: list[Answer], env: dict[str, str], flags: list[
                     pass
                 continue
             latencies.append(speaker.time_of(first) - answer_end_t)
+            measured.append((answer_end_t, speaker.time_of(first)))
             lines.append(f"{latencies[-1]:.2f}{'p' if answer.paused else ''}")
         # what is left goes unanswered: Ctrl+C ends the interview as a candidate's interrupt would
         process.send_signal(signal.SIGINT)
@@ -183,8 +216,59 @@ def measure(work: Path, answers: list[Answer], env: dict[str, str], flags: list[
         mic.stop()
         if process.poll() is None:
             process.kill()
+    marks = read_marks(log)
+    for i, cut_t in cuts:   # what ended the answer too soon
+        decided = [v for e, t, v in marks if e == "turn_complete" and t < cut_t]
+        if decided:
+            v = decided[-1]
+            cue = {-1: "continue", 1: "complete", 0: "pending" if v["pending"] else "none"}[int(v["cue"])]
+            lines[i] = f"cut(p={v['p']:.2f},{cue},{v['pause_ms']:.0f}ms)"
     return {"latencies": latencies, "false_cutoffs": cutoffs, "clean_cutoffs": clean_cutoffs,
-            "paused_answers": sum(a.paused for a in answers), "log": lines}
+            "paused_answers": sum(a.paused for a in answers), "log": lines, "stages": stages(marks, measured),
+            "turn_model": [v for e, _, v in marks if e == "turn_model"], "pieces": [v for e, _, v in marks if e == "piece"]}
+
+
+MARK = re.compile(r"timing (\w+) at=([\d.]+)((?: \w+=[-\d.e]+)*)")
+ANALYSIS = "(beside it: whole-answer analysis)"
+STEPS = ("saved", "early_transcript", "next_chosen", "synthesized", "playback_started")
+
+
+def read_marks(log: Path) -> list[tuple[str, float, dict[str, float]]]:
+    """The session's timing stamps (voice.timing), in order."""
+    marks = []
+    for match in MARK.finditer(log.read_text(errors="replace")):
+        values = {k: float(v) for k, v in (pair.split("=") for pair in match.group(3).split())}
+        marks.append((match.group(1), float(match.group(2)), values))
+    return marks
+
+
+def stages(marks: list, measured: list[tuple[float, float]]) -> dict[str, list[float]]:
+    """Each measured answer's latency, step by step, from the stamps between its end and the next sound."""
+    names = ("pause held before the end was called", "listening behind the microphone",
+             "save + last words' transcript", "choose the next question", "wait for its synthesis",
+             "open the playback stream", "stream to the ear")
+    out: dict[str, list[float]] = {name: [] for name in (*names, ANALYSIS)}
+    for end_t, audible_t in measured:
+        over = [(t, v) for e, t, v in marks if e == "answer_over" and end_t < t < audible_t]
+        if not over:
+            continue
+        over_t, values = over[-1]
+        at = {}
+        for step in STEPS:
+            at[step] = next((t for e, t, _ in marks if e == step and over_t <= t <= audible_t), None)
+        if any(t is None for t in at.values()):
+            continue
+        pause_s = values["pause_ms"] / 1000.0
+        parts = (pause_s, over_t - end_t - pause_s, at["early_transcript"] - over_t,
+                 at["next_chosen"] - at["early_transcript"], at["synthesized"] - at["next_chosen"],
+                 at["playback_started"] - at["synthesized"], audible_t - at["playback_started"])
+        for name, value in zip(names, parts):
+            out[name].append(value)
+        # not part of the latency: the saved answer transcribed whole and scored while the question plays
+        saved = next((t for e, t, _ in marks if e == "turn_saved" and t > at["next_chosen"]), None)
+        if saved is not None:
+            out[ANALYSIS].append(saved - at["next_chosen"])
+    return out
 
 
 def barge_in(work: Path, env: dict[str, str], count: int, flags: list[str], as_json: bool) -> int:

@@ -20,10 +20,11 @@ from typing import Callable, Sequence
 from interview.interviewer import Interviewer
 from interview.journal import JOURNAL_NAME, Journal, keep_aside, read_journal
 from interview.plan import MAX_PLAN_BYTES, Plan, Question, load_plan
+from interview.recorded import recorded_answer
 from interview.records import SessionRecord, Turn
 from interview.session import Capture, SessionParts, run_session
 from interview.session_folder import PLAN_NAME, journaled_path, output_folder, resolve_journaled
-from voice.audio import AUDIO_SUFFIXES, SAMPLE_RATE_HZ, AudioChunk, Utterance, decode_file
+from voice.audio import AUDIO_SUFFIXES, SAMPLE_RATE_HZ, AudioChunk, decode_file
 from voice.clock import SystemClock
 from voice.vad import VadOptions, speech_spans
 from voice.errors import AudioError, PlanError, VivavoceError
@@ -97,11 +98,10 @@ class FileAnswers:
             problem = (f"{path}: answer longer than {self.max_answer_s:g} s; only its first "
                        f"{self.max_answer_s:g} s were analysed (--max-answer-s)")
         self.timeline.sleep(audio.duration_s)
-        # one VAD pass serves both speech-to-text (the gate) and the emotion channel (pauses)
-        return Capture(utterance=Utterance(audio=audio, start_s=0.0, end_s=audio.duration_s,
-                                           end_reason="max_length" if cut else "end_of_input",
-                                           speech_spans_s=speech_spans(audio, self.vad)),
-                       audio_path=named, problem=problem)
+        # one VAD pass serves both speech-to-text (the gate) and the emotion channel (pauses); live mode
+        # reads its saved answers the same way (interview.recorded)
+        answer = recorded_answer(audio, "max_length" if cut else "end_of_input", lambda a: speech_spans(a, self.vad))
+        return Capture(utterance=answer, audio_path=named, problem=problem)
 
 
 class RecordedQuestions:

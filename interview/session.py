@@ -33,6 +33,9 @@ class Capture:
     problem: str | None = None            # a one-line description for the user
     # live: what was transcribed by the time the answer ended, to choose the next question at once
     heard_so_far: Transcript | None = None
+    # live: the saved answer read back from its file as a replay reads it (interview.recorded); analysed
+    # in place of `utterance`, once the next question has started, so a replay gives the same turn
+    recorded: Callable[[], Utterance] | None = None
 
 
 class AnswerSource(Protocol):
@@ -73,15 +76,16 @@ def run_session(plan: Plan, parts: SessionParts, journal: Journal, *, done: Sequ
     """Run until the interviewer has no more questions. `done` holds turns from a resumed journal."""
     turns: list[Turn] = list(done)
     vocabulary = plan.vocabulary()
-    announced: list[Question | None] = [None]
+    # live: the question already chosen (and started) at the end of the last answer; None, the end
+    announced: list[Question | None] = []
     for _ in range(max_turns):
-        question = announced[0] or parts.interviewer.next_question(plan, turns)
-        announced[0] = None
+        question = announced.pop() if announced else parts.interviewer.next_question(plan, turns)
         if question is None:
             break
 
         def early(capture: Capture, q: Question = question) -> None:
-            announced[0] = _announce_next(plan, parts, turns, q, capture)
+            if parts.announcer is not None:
+                announced.append(_announce_next(plan, parts.interviewer, parts.announcer, turns, q, capture))
 
         turn = run_turn(question, plan, parts, vocabulary, on_problem, after_capture=early)
         journal.append_turn(turn)
@@ -109,18 +113,16 @@ def _journal_rescored_emotion(record: SessionRecord, classifier: EmotionClassifi
         journal.append_event("emotion_rescored", turns=changed)
 
 
-def _announce_next(plan: Plan, parts: SessionParts, turns: Sequence[Turn], question: Question,
-                   capture: Capture) -> Question | None:
+def _announce_next(plan: Plan, interviewer: Interviewer, announcer: Announcer, turns: Sequence[Turn],
+                   question: Question, capture: Capture) -> Question | None:
     """Live mode: choose the next question from what was transcribed by the end of the answer and
     start asking it while the rest is transcribed and scored, so the candidate does not wait for the
-    analysis. The question chosen is the one asked next, whatever the full analysis says."""
-    if parts.announcer is None:
-        return None
+    analysis. The question chosen (or the end) is the one asked next, whatever the full analysis says."""
     transcript = capture.heard_so_far if capture.utterance is not None else None
     provisional = Turn(question=question, transcript=transcript, assessment=None, flags=capture.flags)
-    upcoming = parts.interviewer.next_question(plan, [*turns, provisional])
+    upcoming = interviewer.next_question(plan, [*turns, provisional])
     if upcoming is not None:
-        parts.announcer.announce(upcoming)
+        announcer.announce(upcoming)
     return upcoming
 
 
@@ -139,6 +141,8 @@ def run_turn(question: Question, plan: Plan, parts: SessionParts, vocabulary: Se
     emotion = None
     judge = None
     utterance = capture.utterance
+    if utterance is not None and capture.recorded is not None:
+        utterance = capture.recorded()
     if utterance is not None:
         transcript = parts.transcriber.transcribe(utterance, vocabulary=vocabulary)
         if transcript.is_empty:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from nlp.injection import addressed_to_evaluator
-from nlp.text_features import content_words, sentences, star_parts, words
+from nlp.text_features import content_words, sentences, star_parts, story_links, words
 
 
 @dataclass(frozen=True)
@@ -131,12 +131,13 @@ def alternatives(point: str) -> list[str]:
 def story_of(told: Sequence[str], about: Sequence[str]) -> list[str]:
     """The story a behavioural answer tells, in the answer's order: its narrative sentences (a situation,
     action, result or learning cue) that are about the question (`about`: rubric evidence, what the question
-    names, or near it in meaning), and those that share an actor or an object (a content word) with a
-    sentence already in the story. A sentence about something else (lunch, the weather) shares nothing with
-    it and stays out, however much it reads like a story; a sentence that tells no event joins none and
-    links none."""
+    names, or near what it asks about in meaning), and those that share an actor or an object with a
+    sentence already in the story (text_features.story_links: a time, an amount or a verb is no link, so
+    "two weeks at the seaside" does not join a story told "the week before" a launch). A sentence about
+    something else (lunch, the weather) shares nothing with it and stays out, however much it reads like a
+    story; a sentence that tells no event joins none and links none."""
     narrative = [s for s in told if star_parts([s])]
-    stems = {s: content_words(s) for s in narrative}
+    stems = {s: story_links(s) for s in narrative}
     members = {s for s in narrative if s in set(about)}
     while members:
         known = set().union(*(stems[s] for s in members))

@@ -243,6 +243,23 @@ STAR_CUES = {
 _NOT_AN_EVENT = re.compile(rf"\b(?:have|has|'ve|’ve|am|are|is|'m|’m|'re|’re)\s+"
                            rf"(?:(?:not|never|always|also|often|already|just|really|mostly|very|so)\s+)*"
                            rf"(?:been\s+)?{_PAST}\b", re.I)
+# Words that tell when, how often, how much or how, not who or what: they link no sentence of a story to another
+# ("the week before Black Friday" and "two weeks at the seaside" share a time, not an actor or an object)
+_NOT_A_LINK = frozenset(content_words(
+    "time times day days week weeks month months year years morning afternoon evening night nights weekend "
+    "summer winter spring autumn hour hours minute minutes today yesterday tomorrow last next once ago later "
+    "earlier before after during while first second third " + NUMBER_WORDS.replace("|", " ")
+    + " instead hard still even really quite almost always never often already just away"))
+_EVENT_WORD = re.compile(rf"^{_PAST}$")
+
+
+def story_links(sentence: str) -> set[str]:
+    """What a sentence of a story can share with another to be part of the same story: its actors and objects
+    (content words), not its times, amounts, manner or verbs of past events ("took", "talked")."""
+    return {s for w in words(sentence.lower()) if not _EVENT_WORD.match(w.strip(".'-"))
+            for s in content_words(w)} - _NOT_A_LINK
+
+
 # which STAR part a behavioural rubric point asks for ("a constructive outcome" -> result)
 _STAR_OF_POINT = (
     ("situation", re.compile(r"\b(?:describ|situation|context|disagree|problem|failure|audience|conflict|challenge)",

@@ -1,5 +1,6 @@
 """Test doubles for the live mode: a scripted microphone and detector, a recording (or playing) speaker,
-a transcriber that reports how much loud audio it was given, a scripted turn model, and `live_session`,
+a transcriber that reports how much loud audio it was given, a stand-in for the offline VAD over a saved
+answer, a scripted turn model, and `live_session`,
 the devices, models and options `run_live` runs on (the scorer is tests.fakes.FakeScorer)."""
 from __future__ import annotations
 
@@ -58,6 +59,13 @@ class LoudnessDetector:
             self.t += 512 / SAMPLE_RATE_HZ
             out.append((1.0 if np.abs(frame).mean() > 0.1 else 0.0, self.t))
         return out
+
+
+def loud_spans(audio: AudioChunk) -> tuple[tuple[float, float], ...]:
+    """Stands in for the offline VAD over a saved answer (interview.recorded): the runs of loud samples."""
+    loud = (np.abs(audio.samples) > 0.1).astype(np.int8)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], loud, [0]])))
+    return tuple((a / SAMPLE_RATE_HZ, b / SAMPLE_RATE_HZ) for a, b in zip(edges[::2], edges[1::2]))
 
 
 class CountingTranscriber:
@@ -188,5 +196,5 @@ def live_session(mic: FakeLiveMic, transcriber=None, speaker=None, **options):
     transcriber = transcriber or CountingTranscriber()
     devices = LiveDevices(mic=mic, speaker=speaker or RecordingSpeaker())
     models = LiveModels(transcriber=transcriber, detector=LoudnessDetector(), turn_model=None,
-                        scorer=FakeScorer(), emotion=NoEmotion())
+                        scorer=FakeScorer(), emotion=NoEmotion(), recorded_speech=loud_spans)
     return devices, models, replace(LiveOptions(listen=listen, max_followups=0, consent_given=True), **options)

@@ -140,8 +140,10 @@ class Retry:
 
 
 def whisper_decoder(model, *, beam_size: int, language: str | None, prompt: str | None,
-                    hotwords: str | None = None, patience: float = 1.0, without_timestamps: bool = False) -> Decoder:
-    """A Decoder over a faster-whisper model: temperature 0 only, no window ever skipped, word times.
+                    hotwords: str | None = None, patience: float = 1.0, without_timestamps: bool = False,
+                    word_times: bool = True) -> Decoder:
+    """A Decoder over a faster-whisper model: temperature 0 only, no window ever skipped, word times
+    (unless not wanted: they cost a second pass over the audio).
 
     `prompt` reaches only the first 30 s window of a decode (whisper resets its prompt at each window when it
     does not condition on its previous text); `hotwords` are shown to every window. Both go with the prompt
@@ -154,7 +156,7 @@ def whisper_decoder(model, *, beam_size: int, language: str | None, prompt: str 
             initial_prompt=prompt if with_prompt else None, hotwords=hotwords if with_prompt else None,
             without_timestamps=without_timestamps,
             temperature=0.0, no_speech_threshold=None, log_prob_threshold=None, compression_ratio_threshold=None,
-            condition_on_previous_text=False, word_timestamps=True, vad_filter=False)
+            condition_on_previous_text=False, word_timestamps=word_times, vad_filter=False)
         # the generator decodes lazily: materialise here so cost and errors belong to this call
         return windows(list(segments), offset_s, len(samples) / SAMPLE_RATE_HZ)
 

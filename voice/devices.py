@@ -135,7 +135,12 @@ def reopen_by_name(name: str, named: bool, direction: Direction, devices: Callab
     """Find a failed device again and open it, trying until `wait_s` has passed; the last error then.
 
     By name, because its index may differ after a replug; a device that was never named follows the
-    default. `devices(rescan)` gives the device list, asked to rescan after a failed try."""
+    default. `devices(rescan)` gives the device list, asked to rescan after a failed try.
+
+    The first try uses the list PortAudio made at start; a failure there (through ALSA's pulse plugin
+    any refused open reads "Illegal combination of I/O devices") always gets a second try on a fresh
+    scan, however long the first took: on a loaded machine closing the old stream and one refused
+    open can use up the whole wait, and giving up on a stale list alone loses a working device."""
     deadline = clock.now_s() + wait_s
     rescan = False
     while True:
@@ -143,7 +148,7 @@ def reopen_by_name(name: str, named: bool, direction: Direction, devices: Callab
             device = resolve_device(name if named else None, direction, devices(rescan))
             return device, open_device(device)
         except Exception as e:  # DeviceError from resolving, PortAudioError from opening
-            if clock.now_s() >= deadline:
+            if rescan and clock.now_s() >= deadline:
                 raise
             log.debug("reopening the %s device: %s", direction, e)
             rescan = True

@@ -24,11 +24,13 @@ TurnDetector = Literal["smart", "silence"]
 class EndpointOptions:
     turn_detector: TurnDetector = "smart"
     # smart: the first question to the turn model comes after this much silence, then one per step
-    min_pause_ms: int = 250
+    min_pause_ms: int = 200
     # smart: questions per pause. The model hears the silence too, and the longer it lasts the surer
     # it is that the turn is over, thinking pause or not (measured: "..., and" went from 0.26 at 250 ms
-    # to 0.86 at 500 ms); later in a pause the transcript decides
-    turn_checks: int = 1
+    # to 0.86 at 500 ms): its later answers count only where the words before the pause (which
+    # arrive by then) say nothing either way, so a finished answer without a full stop ends before the
+    # longest pause
+    turn_checks: int = 5
     # smart: the longest thinking pause held before the answer counts as over
     max_pause_ms: int = 3000
     # silence: the timer

@@ -23,6 +23,7 @@ from voice.devices import (DeviceInfo, close_quietly, failure_reason, list_devic
                            resolve_device, sounddevice_module)
 from voice.echo import PlayedAudio
 from voice.errors import DeviceError
+from voice.timing import mark
 from voice.tts import Synthesizer
 
 log = logging.getLogger(__name__)
@@ -158,6 +159,7 @@ class SpeakerSink:
         except Exception:
             close_quietly(stream)
             raise
+        mark("playback_started")
         log.debug("playback started (%.1f s)", audio.duration_s)
         playback.stream = stream
         return playback

@@ -45,6 +45,10 @@ class SttOptions:
     # where the plan's vocabulary goes: "prompt" (whisper's initial prompt, which reaches the first 30 s
     # window only), "hotwords" (shown to every window, the fillers stay in the prompt) or "both"
     vocabulary_as: str = "prompt"
+    # a draft (voice.draft): only the speech encoded, one greedy pass, no word times or retries, a
+    # tenth of the cost. For decisions that cannot wait (live mode reads the words before each pause);
+    # never for a turn's transcript
+    draft: bool = False
 
 
 def model_tier(model: str) -> tuple[str, tuple[Retry, ...]]:
@@ -136,21 +140,31 @@ class WhisperTranscriber:
         # tiny.en knows only English, so auto's larger model is told English too rather than guessing
         o = self.options
         language = o.language or ("en" if model.endswith(".en") or o.model == AUTO_MODEL else None)
-        in_prompt = o.vocabulary_as in ("prompt", "both")
-        in_hotwords = o.vocabulary_as in ("hotwords", "both")
-        return whisper_decoder(load_model(model, o.compute_type, o.cpu_threads), beam_size=o.beam_size,
-                               language=language, prompt=build_prompt(vocabulary if in_prompt else ()),
-                               hotwords=build_hotwords(vocabulary) if in_hotwords else None,
-                               patience=o.patience, without_timestamps=o.without_timestamps)
+        prompt = build_prompt(vocabulary if o.vocabulary_as in ("prompt", "both") else ())
+        loaded = load_model(model, o.compute_type, o.cpu_threads)
+        if not o.draft:
+            hotwords = build_hotwords(vocabulary) if o.vocabulary_as in ("hotwords", "both") else None
+            return whisper_decoder(loaded, beam_size=o.beam_size, language=language, prompt=prompt,
+                                   hotwords=hotwords, patience=o.patience, without_timestamps=o.without_timestamps)
+        longer = whisper_decoder(loaded, beam_size=1, language=language, prompt=prompt, word_times=False)
+        if language is None:     # a multilingual model left to find the language: the usual way
+            return longer
+        from voice.draft import draft_decoder
+
+        return draft_decoder(loaded, language=language, prompt=prompt, longer=longer)
 
     def _transcribe_piece(self, chunk: AudioChunk, spans: tuple[tuple[float, float], ...],
                           vocabulary: Sequence[str]) -> list[Segment]:
         speech = join_speech(chunk, spans)
         if len(speech.samples) < SAMPLE_RATE_HZ // 10:
             return []
-        retries = [(retry, _Lazy(lambda r=retry: self._decoder(r.model, vocabulary))) for retry in self.retries]
-        raw = decode_with_retries(speech.samples, self._decoder(self.first_model, vocabulary), retries,
-                                  on_retry=lambda before, after: _log_retry(speech, before, after))
+        first = self._decoder(self.first_model, vocabulary)
+        if self.options.draft:
+            raw = [s for window in first(speech.samples, 0.0, True) for s in window.segments]
+        else:
+            retries = [(retry, _Lazy(lambda r=retry: self._decoder(r.model, vocabulary))) for retry in self.retries]
+            raw = decode_with_retries(speech.samples, first, retries,
+                                      on_retry=lambda before, after: _log_retry(speech, before, after))
         at = lambda t: chunk.start_s + speech.original_time(t)  # noqa: E731
         return [Segment(start_s=at(s.start_s), end_s=at(s.end_s), text=s.text, avg_logprob=s.avg_logprob,
                         no_speech_prob=s.no_speech_prob, uncertain=s.uncertain,

@@ -18,11 +18,13 @@ from typing import Callable, Literal, Protocol, Sequence
 
 from interview.consent import DEFAULT_NOTICE
 from interview.live.listen import BargeIn, Listener
-from interview.live.pieces import Heard, RememberingTranscriber
+from interview.live.pieces import Heard
 from interview.plan import Plan, Question
+from interview.recorded import SpeechFinder, offline_speech, read_back
 from interview.session import Capture
 from voice.audio import write_wav
 from voice.sinks import SpeechSink
+from voice.timing import mark
 
 log = logging.getLogger(__name__)
 
@@ -144,8 +146,8 @@ def consent_answer(text: str) -> bool | None:
 class LiveAnswers:
     """AnswerSource for `run_session`: one spoken question and one listened answer per capture()."""
 
-    def __init__(self, plan: Plan, session_dir: Path, speaker: SpeechSink, listener: Listener,
-                 transcriber: RememberingTranscriber, *, view: View | None = None,
+    def __init__(self, plan: Plan, session_dir: Path, speaker: SpeechSink, listener: Listener, *,
+                 find_speech: SpeechFinder = offline_speech, view: View | None = None,
                  keys: KeyCommands | None = None, greeting: str | None = None,
                  notice: str = DEFAULT_NOTICE,
                  likely_next: Callable[[Question], Sequence[str]] | None = None,
@@ -154,7 +156,8 @@ class LiveAnswers:
         self.session_dir = Path(session_dir)
         self.speaker = speaker
         self.listener = listener
-        self.transcriber = transcriber
+        # the offline VAD a saved answer is read back with, as a replay reads it (interview.recorded)
+        self.find_speech = find_speech
         self.view = view or QuietView()
         # the same KeyCommands must be the listener's stop_requested for keys to end a listening
         self.keys = keys or KeyCommands()
@@ -234,8 +237,10 @@ class LiveAnswers:
         the next `capture(question)` waits for the end of it and listens."""
         self._finish_announced(None)
         log.debug("next question chosen: %s", question.id)
+        mark("next_chosen")
         self.view.question(question, question.text)
         self._settle_synthesis(question.text)
+        mark("synthesized")
         self.view.speaking(question.text)
         self._announced = (question, self._playback.submit(self._speak, question.text))
 
@@ -267,8 +272,12 @@ class LiveAnswers:
         write_wav(self.session_dir / name, heard.utterance.audio)
         if self.on_recorded is not None:
             self.on_recorded(question, name, heard)
-        self.transcriber.remember(heard.utterance, lambda: heard.transcript)
-        return Capture(heard.utterance, audio_path=name, heard_so_far=heard.early_transcript())
+        mark("saved")
+        early = heard.early_transcript()
+        mark("early_transcript", pieces=len(heard.pieces))
+        # the pieces choose the next question; the turn is the saved WAV's, read back as a replay reads it
+        return Capture(heard.utterance, audio_path=name, heard_so_far=early,
+                       recorded=read_back(self.session_dir / name, heard.utterance, self.find_speech))
 
     def _prepare_next(self, question: Question) -> None:
         # synthesize ahead while the candidate answers, the likeliest first

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from interview.plan import Question
+from interview.recorded import offline_speech, read_back
 from interview.session import Announcer, AnswerSource, Capture
 from voice.audio import SAMPLE_RATE_HZ, AudioChunk, Utterance, write_wav
 from voice.errors import DeviceError
@@ -35,17 +36,11 @@ class HeardMicrophone(Protocol):
     def heard(self) -> AudioChunk: ...
 
 
-def _speech_spans(audio: AudioChunk) -> Spans:
-    from voice.vad import speech_spans
-
-    return speech_spans(audio)
-
-
 class KeepHeardOnDeviceLoss:
     """AnswerSource wrapper: an answer cut short by the microphone keeps what was heard."""
 
     def __init__(self, answers: LiveAnswerSource, mic: HeardMicrophone, session_dir: Path,
-                 speech_spans: Callable[[AudioChunk], Spans] = _speech_spans, *, margin_s: float = 0.4):
+                 speech_spans: Callable[[AudioChunk], Spans] = offline_speech, *, margin_s: float = 0.4):
         self.answers = answers
         # kept before the first speech, as the Listener keeps before an answer (ListenOptions.margin_s)
         self.margin_s = margin_s
@@ -94,5 +89,6 @@ class KeepHeardOnDeviceLoss:
         name = f"{question.id}.wav"
         write_wav(self.session_dir / name, audio)
         return Capture(utterance, audio_path=name, flags=(DEVICE_LOST,),
+                       recorded=read_back(self.session_dir / name, utterance, self.speech_spans),
                        problem=f"the microphone failed during the answer to {question.id}: "
                                f"the {audio.duration_s:.1f} s heard before are kept")

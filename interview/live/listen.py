@@ -10,6 +10,7 @@ time (the microphone's sample count), never on the wall clock.
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Protocol, Sequence
@@ -24,6 +25,7 @@ from voice.endpoint import Endpointer, EndpointOptions
 from voice.streaming_vad import FRAME_S
 from voice.sources import AudioSource
 from voice.transcript import Transcript
+from voice.timing import mark
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,9 @@ class ListenOptions:
     # words will do
     long_piece_s: float = 3.0
     long_piece_pause_ms: int = 64
+    # and while the transcriber has nothing to do, a gap between words will do too: at the end of an
+    # answer the words before the pause are then read ~0.1 s sooner, and nothing waits in line
+    idle_piece_pause_ms: int = 96
     read_ms: int = 32
     # kept before the first and after the last speech in the saved answer
     margin_s: float = 0.4
@@ -107,7 +112,8 @@ class Listener:
 
     def __init__(self, mic: AudioSource, detector: SpeechDetector, transcriber: Transcriber | None,
                  options: ListenOptions = ListenOptions(), *, turn_model: TurnModel | None = None,
-                 judge: Executor | None = None, echo_settled: Callable[[], bool] = lambda: True,
+                 judge: Executor | None = None, transcribing: Executor | None = None,
+                 echo_settled: Callable[[], bool] = lambda: True,
                  stop_requested: Callable[[], bool] = lambda: False,
                  on_progress: Callable[[float, str], None] | None = None):
         self.mic = mic
@@ -120,7 +126,7 @@ class Listener:
         self.stop_requested = stop_requested
         self.on_progress = on_progress
         # one worker: pieces are transcribed in order while listening goes on in real time
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="transcribe")
+        self._worker = transcribing or ThreadPoolExecutor(max_workers=1, thread_name_prefix="transcribe")
         # where the turn model runs; tests pass one that runs it at once
         self._judge = judge or ThreadPoolExecutor(max_workers=1, thread_name_prefix="turn-model")
         # the last playback was watched to its end: the microphone holds nothing of it but its tail
@@ -213,6 +219,9 @@ class Listener:
             if reason is None and self.stop_requested():
                 reason = "stopped"
         endpointer._close_span()
+        if endpointer.last_speech_s is not None:
+            # how long the pause was when the answer ended, and how far listening lagged the microphone
+            mark("answer_over", pause_ms=(end_s - endpointer.last_speech_s) * 1000.0, backlog_s=self.mic.now_s - end_s)
         if endpointer.first_speech_s is None:
             return Heard(None)
         answer_start = self._answer_start(endpointer, start_s)
@@ -238,6 +247,8 @@ class Listener:
         piece_start = stretch.cut_s if stretch.cut_s is not None else self._answer_start(endpointer, stretch.start_s)
         opts = self.options
         pause_ms = opts.long_piece_pause_ms if last - piece_start >= opts.long_piece_s else opts.piece_pause_ms
+        if all(p.done() for p in stretch.pieces):
+            pause_ms = min(pause_ms, opts.idle_piece_pause_ms)
         if (at_s - last) * 1000.0 < pause_ms:
             return
         stretch.pieces.append(self._transcribe(stretch.blocks, stretch.start_s, piece_start, at_s, vocabulary,
@@ -256,14 +267,20 @@ class Listener:
                 log.warning("the turn model failed (%s); waiting for the pause to end", e)
             log.debug("pause %.0f ms: turn complete p=%.2f", endpointer.pause_ms(at_s), stretch.probability)
             stretch.asked = None
-        # one question at a time, beside the listening: a busy CPU must not make listening lag
-        if stretch.asked is None and endpointer.check_due(at_s, stretch.checks):
+        # one question at a time, beside the listening: a busy CPU must not make listening lag. The
+        # first comes at its step in the pause, or sooner once the words before the pause are read
+        if stretch.asked is None and (endpointer.check_due(at_s, stretch.checks)
+                                      or (stretch.checks == 0 and not self._cue(stretch, endpointer)[1])):
             stretch.checks += 1
-            stretch.asked = self._judge.submit(self.turn_model.complete_probability, stretch.audio(at_s))
+            stretch.asked = self._judge.submit(self._ask_turn_model, stretch.audio(at_s), endpointer.pause_ms(at_s))
         if stretch.answers == 0:
             return False
         cue, pending = self._cue(stretch, endpointer)
-        return turn_complete(stretch.probability, cue, pending, self.options.turn)
+        if not turn_complete(stretch.probability, cue, pending, self.options.turn):
+            return False
+        mark("turn_complete", p=stretch.probability, cue={"continue": -1, "complete": 1}.get(cue, 0),
+             pending=float(pending), pause_ms=endpointer.pause_ms(at_s))
+        return True
 
     @staticmethod
     def _cue(stretch: _Stretch, endpointer: Endpointer) -> tuple[Cue | None, bool]:
@@ -301,8 +318,16 @@ class Listener:
                           piece_start_s + len(samples) / SAMPLE_RATE_HZ, "silence")
         return self._worker.submit(self._transcribe_piece, piece, tuple(vocabulary))
 
+    def _ask_turn_model(self, samples: np.ndarray, pause_ms: float) -> float:
+        started = time.monotonic()
+        probability = self.turn_model.complete_probability(samples)
+        mark("turn_model", pause_ms=pause_ms, p=probability, took_ms=(time.monotonic() - started) * 1000.0)
+        return probability
+
     def _transcribe_piece(self, piece: Utterance, vocabulary: tuple[str, ...]) -> Piece:
+        started = time.monotonic()
         transcript = self.transcriber.transcribe(piece, vocabulary=vocabulary)
+        mark("piece", audio_s=piece.end_s - piece.start_s, took_ms=(time.monotonic() - started) * 1000.0)
         log.debug("piece %.1f-%.1f s: %r", piece.start_s, piece.end_s, transcript.text)
         return piece.start_s, piece.end_s, transcript
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 from dataclasses import replace
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 
-from interview.session import Transcriber
 from voice.audio import SAMPLE_RATE_HZ, Utterance
 from voice.transcript import Segment, Transcript
 
@@ -105,23 +104,3 @@ def _shifted(segment: Segment, offset_s: float) -> Segment:
     """The segment (and its words) moved by `offset_s`, everything else as whisper gave it."""
     words = tuple(replace(w, start_s=w.start_s + offset_s, end_s=w.end_s + offset_s) for w in segment.words)
     return replace(segment, start_s=segment.start_s + offset_s, end_s=segment.end_s + offset_s, words=words)
-
-
-class RememberingTranscriber:
-    """The session's Transcriber: returns the transcript the Listener already made for an utterance,
-    and transcribes anything else (a resumed or replayed turn) with the wrapped transcriber."""
-
-    def __init__(self, base: Transcriber):
-        self.base = base
-        self._known: list[tuple[Utterance, Transcript | Callable[[], Transcript]]] = []
-
-    def remember(self, utterance: Utterance, transcript: Transcript | Callable[[], Transcript]) -> None:
-        """`transcript` may be a function: it is called when the loop asks for this utterance."""
-        self._known = [(utterance, transcript)]
-
-    def transcribe(self, audio: Utterance, *, vocabulary: Sequence[str] = ()) -> Transcript:
-        for utterance, transcript in self._known:
-            if utterance is audio:
-                self._known = []
-                return transcript() if callable(transcript) else transcript
-        return self.base.transcribe(audio, vocabulary=vocabulary)

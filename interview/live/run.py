@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Protocol, Sequence
 
@@ -27,17 +27,19 @@ from interview.journal import JOURNAL_NAME, Journal, JournalContents, read_journ
 from interview.live.answers import Consent, KeyCommands, LiveAnswers, View, likely_after
 from interview.live.device_loss import HeardMicrophone, KeepHeardOnDeviceLoss
 from interview.live.listen import ListenOptions, Listener, SpeechDetector, TurnModel
-from interview.live.pieces import Heard, RememberingTranscriber
+from interview.live.pieces import Heard
 from interview.plan import Plan, Question, load_plan
+from interview.recorded import SpeechFinder, offline_speech, recorded_answer
 from interview.records import SessionRecord, Turn, question_from_dict, question_to_dict
 from interview.session import Capture, Scorer, SessionParts, Transcriber, run_session, run_turn
 from interview.session_folder import copy_plan, resolve_journaled
 from nlp.emotion import EmotionClassifier
-from voice.audio import Utterance, decode_file
+from voice.audio import decode_file
 from voice.clock import SystemClock
 from voice.errors import DeviceError, VivavoceError
 from voice.sinks import SpeechSink
 from voice.sources import AudioSource
+from voice.timing import mark
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +85,11 @@ class LiveModels:
     turn_model: TurnModel | None
     scorer: Scorer | None = None            # None: the offline scorer, or the LLM judge when configured
     emotion: EmotionClassifier | None = None
+    # the offline VAD over a saved answer, as a replay runs it (interview.recorded)
+    recorded_speech: SpeechFinder = offline_speech
+    # reads the words before each pause while the candidate speaks, for the decisions that cannot
+    # wait (end of the answer, the next question, voice commands): a quicker draft; None: `transcriber`
+    pieces: Transcriber | None = None
 
 
 @dataclass(frozen=True)
@@ -119,13 +126,15 @@ def load_models(stt, options: LiveOptions) -> LiveModels:
 
     load_whisper(stt)
     transcriber = WhisperTranscriber(stt)
+    pieces = WhisperTranscriber(replace(stt, draft=True))
     turn_model = None
     if options.listen.endpoint.turn_detector == "smart":
         from voice.turn_model import SmartTurn
 
         turn_model = SmartTurn()
-    _warm_up(transcriber, turn_model)
-    return LiveModels(transcriber=transcriber, detector=StreamingSpeechDetector(), turn_model=turn_model)
+    _warm_up(pieces, turn_model)
+    return LiveModels(transcriber=transcriber, detector=StreamingSpeechDetector(), turn_model=turn_model,
+                      pieces=pieces)
 
 
 def _warm_up(transcriber, turn_model) -> None:
@@ -166,17 +175,18 @@ def run_live(plan: Plan, session_dir: Path, devices: LiveDevices, options: LiveO
     earlier = _earlier(session_dir)
     consented = options.consent_given or any(e.get("type") == "consent" and e.get("given")
                                              for e in (earlier.events if earlier else ()))
-    transcriber = RememberingTranscriber(models.transcriber)
     mic, speaker = devices.mic, devices.speaker
-    listener = Listener(mic, models.detector, models.transcriber, options.listen, turn_model=models.turn_model,
+    listener = Listener(mic, models.detector, models.pieces or models.transcriber, options.listen,
+                        turn_model=models.turn_model,
                         echo_settled=lambda: mic.echo_settled, stop_requested=devices.keys.stop_requested,
                         on_progress=lambda s, partial: view.listening(s, mic.level, partial))
     journal_box: list[Journal] = []
-    answers = LiveAnswers(plan, session_dir, speaker, listener, transcriber, view=view, keys=devices.keys,
+    answers = LiveAnswers(plan, session_dir, speaker, listener, find_speech=models.recorded_speech, view=view,
+                          keys=devices.keys,
                           greeting=WELCOME_BACK if earlier and earlier.turns else None, notice=options.notice,
                           likely_next=likely_after(plan, options),
                           on_recorded=lambda q, name, heard: _journal_recorded(journal_box, q, name, heard))
-    guarded = KeepHeardOnDeviceLoss(answers, mic, session_dir, margin_s=options.listen.margin_s)
+    guarded = KeepHeardOnDeviceLoss(answers, mic, session_dir, models.recorded_speech, margin_s=options.listen.margin_s)
     meta: dict[str, Any] = {"end": "finished"}
     mic.start()
     try:
@@ -190,12 +200,10 @@ def run_live(plan: Plan, session_dir: Path, devices: LiveDevices, options: LiveO
             if consent is not None and not (earlier and _consent_journaled(earlier)):
                 journal.append_event("consent", given=True, method=consent.method, at=SystemClock.wall_iso(),
                                      heard=consent.heard)
-            parts = _parts(plan, options, models, guarded, transcriber, answers, journal, view)
-            done = _analyse_recorded(plan, session_dir, parts, journal, earlier, view)
+            parts = _parts(plan, options, models, guarded, answers, journal, view)
+            done = _analyse_recorded(plan, session_dir, parts, journal, earlier, view, models.recorded_speech)
             try:
-                run_session(plan, parts, journal, done=done,
-                            on_turn=lambda t: view.line(f"turn {t.question.id} saved"
-                                                        f"{' (' + ', '.join(t.flags) + ')' if t.flags else ''}"),
+                run_session(plan, parts, journal, done=done, on_turn=lambda t: _turn_saved(view, t),
                             on_problem=view.line)
                 if guarded.failure is not None:  # the last answer was cut short: no closing words
                     raise guarded.failure
@@ -232,6 +240,12 @@ def _consent_journaled(earlier: JournalContents) -> bool:
     return any(e.get("type") == "consent" for e in earlier.events)
 
 
+def _turn_saved(view: LiveView, turn: Turn) -> None:
+    # the saved answer is transcribed whole and scored while the next question plays: how long that took
+    mark("turn_saved", audio_s=turn.audio_s)
+    view.line(f"turn {turn.question.id} saved{' (' + ', '.join(turn.flags) + ')' if turn.flags else ''}")
+
+
 def _open_journal(plan: Plan, session_dir: Path, options: LiveOptions) -> Journal:
     """The session's journal, created with its header in one step when there is none (or none with a header)."""
     session_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -251,7 +265,7 @@ def _open_journal(plan: Plan, session_dir: Path, options: LiveOptions) -> Journa
     return Journal(path)
 
 
-def _parts(plan: Plan, options: LiveOptions, models: LiveModels, answers, transcriber, announcer, journal,
+def _parts(plan: Plan, options: LiveOptions, models: LiveModels, answers, announcer, journal,
            view: LiveView) -> SessionParts:
     from interview.session_parts import build_judging
     from nlp.emotion_local import build_emotion_classifier
@@ -261,7 +275,7 @@ def _parts(plan: Plan, options: LiveOptions, models: LiveModels, answers, transc
     emotion = models.emotion
     if emotion is None:
         emotion = build_emotion_classifier(options.emotion) if options.emotion is not None else build_emotion_classifier()
-    return SessionParts(answers=answers, transcriber=transcriber, scorer=judging.scorer, emotion=emotion,
+    return SessionParts(answers=answers, transcriber=models.transcriber, scorer=judging.scorer, emotion=emotion,
                         interviewer=judging.interviewer, clock=SystemClock(), announcer=answers)
 
 
@@ -271,8 +285,7 @@ def _journal_recorded(journal_box: list[Journal], question: Question, name: str,
         return
     u = heard.utterance
     journal_box[0].append_event(RECORDED, question=question_to_dict(question), audio_path=name,
-                                end_reason=u.end_reason, audio_s=round(u.audio.duration_s, 3),
-                                speech_spans_s=[[round(a, 3), round(b, 3)] for a, b in u.speech_spans_s])
+                                end_reason=u.end_reason, audio_s=round(u.audio.duration_s, 3))
 
 
 class _RecordedAnswer:
@@ -286,8 +299,9 @@ class _RecordedAnswer:
 
 
 def _analyse_recorded(plan: Plan, session_dir: Path, parts: SessionParts, journal: Journal,
-                      earlier: JournalContents | None, view: LiveView) -> tuple[Turn, ...]:
-    """The turns of an earlier run, plus a turn for each answer it recorded but did not analyse."""
+                      earlier: JournalContents | None, view: LiveView, find_speech: SpeechFinder) -> tuple[Turn, ...]:
+    """The turns of an earlier run, plus a turn for each answer it recorded but did not analyse (read as
+    the uninterrupted session, and a replay, read it: interview.recorded)."""
     if earlier is None:
         return ()
     done = list(earlier.record().turns)
@@ -303,9 +317,7 @@ def _analyse_recorded(plan: Plan, session_dir: Path, parts: SessionParts, journa
         except VivavoceError as e:
             log.warning("%s: the recorded answer could not be read (%s); the question is asked again", path, e)
             continue
-        spans = tuple((float(a), float(b)) for a, b in event.get("speech_spans_s", ()))
-        capture = Capture(Utterance(audio=audio, start_s=0.0, end_s=audio.duration_s,
-                                    end_reason=event.get("end_reason") or "silence", speech_spans_s=spans),
+        capture = Capture(recorded_answer(audio, event.get("end_reason") or "silence", find_speech),
                           audio_path=event["audio_path"])
         recorded = SessionParts(answers=_RecordedAnswer(capture), transcriber=parts.transcriber,
                                 scorer=parts.scorer, emotion=parts.emotion, interviewer=parts.interviewer,

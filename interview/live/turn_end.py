@@ -3,9 +3,11 @@
 Smart Turn hears intonation and words, but a flat voice ending on "and" can sound finished, and a
 finished sentence said quietly can sound open. The transcript of the words before the pause settles
 what the audio leaves open: a trailing "and", "so", "because", a filler or an unfinished clause
-holds the turn whatever the audio says; a sentence that ends with a full stop lets a lower
-probability end it. The transcript of the last words arrives later than the model's first answer
-(whisper takes about 0.6 s on two cores), so until then the audio decides alone, and only when it is confident.
+holds the turn whatever the audio says (a full stop after "at" or "is" too); a sentence that ends
+with a full stop lets a lower probability end it. The words before the pause come from a quick draft
+(voice.draft) about 0.1 s after the model's first answer, and the answer waits for them: the model was
+measured sure of clauses broken off mid-thought. Where the words say nothing either way, the model's
+later answers in the pause (it grows surer as the silence lasts) end the answer before the longest pause.
 """
 from __future__ import annotations
 
@@ -29,10 +31,13 @@ _TRAILING = re.compile(r"[A-Za-z']+|\.\.\.|…|[.,;:!?-]")
 
 @dataclass(frozen=True)
 class TurnOptions:
-    # the model alone ends an answer at this probability of a complete turn
+    # the model alone ends an answer at this probability of a complete turn, once the words before
+    # the pause are in and say nothing either way
     complete_threshold: float = 0.5
-    # ... and this one while the words before the pause are still being transcribed (they may say "and")
-    confident_threshold: float = 0.92
+    # ... and this one while those words are still being transcribed (they may say "and"); None: wait
+    # for them. Measured on espeak-ng answers, Smart Turn was this sure (0.94, 0.97) of clauses broken
+    # off mid-thought, and a draft of the words arrives ~0.1 s after the model's answer
+    confident_threshold: float | None = None
     # a transcript that ends a sentence ends it at this lower one
     complete_with_text_threshold: float = 0.05
 
@@ -50,9 +55,14 @@ def text_cue(text: str) -> Cue | None:
     word = next((t.lower() for t in reversed(tokens) if t[0].isalpha()), "")
     if word in NEVER_LAST or filler_count(word):
         return "continue"
-    if last in (".", "!", "?"):
+    if last in ("!", "?"):
         return "complete"
-    return "continue" if word in RARELY_LAST else None
+    # whisper closes a clause broken off on a falling voice with a full stop ("I looked at."), a quick
+    # draft more so; a finished answer rarely ends on these words, and holding one costs at most the
+    # longest pause, where cutting a thinking candidate off is the worse mistake
+    if word in RARELY_LAST:
+        return "continue"
+    return "complete" if last == "." else None
 
 
 def turn_complete(probability: float, cue: Cue | None, text_pending: bool = False,
@@ -63,4 +73,6 @@ def turn_complete(probability: float, cue: Cue | None, text_pending: bool = Fals
         return False
     if cue == "complete":
         return probability >= options.complete_with_text_threshold
-    return probability >= (options.confident_threshold if text_pending else options.complete_threshold)
+    if text_pending:
+        return options.confident_threshold is not None and probability >= options.confident_threshold
+    return probability >= options.complete_threshold

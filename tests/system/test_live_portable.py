@@ -67,7 +67,7 @@ def test_a_moved_live_session_folder_replays_to_the_live_scores(tmp_path):
                      "--no-emotion", timeout_s=300)
     assert result.code == 0, result.stderr
     again = json.loads((tmp_path / "again" / "report.json").read_text())
-    # the same recordings give the same transcripts (clear single sentences: no piece boundary in live mode)...
+    # the same recordings give the same transcripts (live mode analyses each saved WAV as replay reads it)...
     assert [t["transcript"] for t in again["turns"]] == [t["transcript"] for t in live["turns"]]
     # ...and so the same scores
     scores = [(t["question_id"], t["score"], t["relevance"]) for t in live["turns"]]

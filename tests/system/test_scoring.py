@@ -85,3 +85,15 @@ def test_token_vectors_carry_their_spans_and_pool_to_the_sentence_vector(embedde
     assert "".join(text[a:b] for a, b in pieces.spans).replace("##", "") == text.replace(" ", "")
     assert np.allclose(np.linalg.norm(pieces.vectors, axis=1), 1.0, atol=1e-4)
     assert "augment" in text[pieces.spans[1][0]:pieces.spans[1][1]]
+
+
+def test_a_story_about_something_else_does_not_join_a_behavioural_answer(scorer):
+    # any short story is near "Tell me about a time ..." in MiniLM's meaning (the rain: cosine 0.21 with this
+    # question, which let it into the story before round 3); it must be nearer to what the question asks about
+    vague = ("I don't really remember a specific time, to be honest. I think teammates disagree quite often about "
+             "technical things, and usually it works out.")
+    for chat in ("It was raining hard that morning, so I took the bus instead of cycling.",
+                 "That evening I cooked dinner for my parents, and we watched a film together."):
+        before, after = scorer.score(*DISAGREE, vague), scorer.score(*DISAGREE, vague + " " + chat)
+        assert after.quality <= before.quality + 0.005 and after.score <= before.score, chat
+        assert "told as no situation, action, result or learning" in after.justification

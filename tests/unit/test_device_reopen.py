@@ -165,3 +165,25 @@ def test_a_stalled_speaker_is_retried_once_then_a_device_error():
     with pytest.raises(DeviceError, match="nor after being reopened .playback stalled for over 0.05 s"):
         sink.play(AudioChunk(tone(220.0, 0.1)))
     assert len(streams.opened) == 2
+
+
+def test_a_refused_first_reopen_gets_a_fresh_scan_even_when_it_used_up_the_wait():
+    # a loaded machine: the open on the cached list is refused only after the whole wait has passed
+    clock = FakeClock()
+
+    class SlowlyRefused(FakeInputStreams):
+        def __call__(self, **kwargs):
+            if len(self.opened) == 1:
+                clock.sleep(3.0)
+            return super().__call__(**kwargs)
+
+    devices = FakeDeviceList([usb_mic(3, 16000)])
+    streams = SlowlyRefused(Deliver(blocks=2, then="end"),
+                            FakePortAudioError("Error opening InputStream: Illegal combination of I/O devices"),
+                            Deliver(blocks=3, level=0.2, then="stall"))
+    mic = MicSource("USB Headset Mic", stream_factory=streams, devices=devices, clock=clock, reopen_wait_s=2.0,
+                    stall_s=10.0)
+    mic.start()
+    chunks = read_all(mic, reads=10)
+    assert not any(isinstance(c, DeviceError) for c in chunks)
+    assert len(streams.opened) == 3 and True in devices.calls and mic.reopens == 1

@@ -83,13 +83,13 @@ def test_stream_time_offset_is_respected():
 
 
 def test_smart_detector_holds_up_to_the_longest_pause_and_asks_at_each_step():
-    e = Endpointer(_EndpointOptions(min_pause_ms=250, max_pause_ms=3000))
+    e = Endpointer(_EndpointOptions(min_pause_ms=250, max_pause_ms=3000, turn_checks=3))
     reason, t = play(e, (0.3, False), (2.0, True), (0.2, False))
     assert reason is None and not e.check_due(t, 0)          # 0.2 s: too soon to ask the turn model
     reason, t = play(e, (0.1, False), start_s=t)
     assert e.check_due(t, 0) and not e.check_due(t, 1)        # 0.3 s: the first question, not the second
     _, later = play(e, (1.0, False), start_s=t)
-    assert not e.check_due(later, 1)                             # one question per pause
+    assert e.check_due(later, 2) and not e.check_due(later, 3)   # one per step, three per pause
     assert e.silence_needed_ms() == 3000                      # short or long, the timer is the longest pause
     reason, t = play(e, (3.0, False), start_s=later)
     assert reason == "silence" and 3.0 <= t - e.last_speech_s < 3.0 + 2 * FRAME_S

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from interview.live.answers import KeyCommands, LiveAnswers
 from interview.live.listen import Listener
-from interview.live.pieces import RememberingTranscriber
 from tests.fakes_keys import KeysAt
-from tests.fakes_live import CountingTranscriber, LoudnessDetector, RecordingSpeaker, ScriptedMic
+from tests.fakes_live import CountingTranscriber, LoudnessDetector, RecordingSpeaker, ScriptedMic, loud_spans
 from tests.unit.test_live_unit import OPTIONS, PLAN
 
 
@@ -14,7 +13,7 @@ def live(tmp_path, mic, transcriber, *presses):
     keys = KeyCommands(KeysAt(mic, *presses))
     listener = Listener(mic, LoudnessDetector(), transcriber, OPTIONS, stop_requested=keys.stop_requested)
     speaker = RecordingSpeaker()
-    answers = LiveAnswers(PLAN, tmp_path, speaker, listener, RememberingTranscriber(transcriber),
+    answers = LiveAnswers(PLAN, tmp_path, speaker, listener, find_speech=loud_spans,
                           keys=keys, greeting="Hello.")
     return answers, speaker
 

@@ -54,7 +54,7 @@ def test_each_answer_is_journaled_as_recorded_before_it_is_analysed(tmp_path):
     assert kinds == [("header", None), ("consent", None), ("answer_recorded", "q1"), ("turn", "q1"),
                      ("answer_recorded", "q2"), ("turn", "q2")]
     recorded = entries(session)[2]
-    assert recorded["audio_path"] == "q1.wav" and recorded["speech_spans_s"]
+    assert recorded["audio_path"] == "q1.wav" and recorded["end_reason"] == "silence"
     assert (session / "plan.yaml").read_text() == PLAN_YAML
     assert not (session / "journal.jsonl.new").exists()
     assert devices.mic.started and devices.mic.closed

@@ -9,11 +9,11 @@ import pytest
 from interview.journal import Journal, read_journal
 from interview.live.answers import LiveAnswers, consent_answer, voice_command
 from interview.live.listen import ListenOptions, Listener
-from interview.live.pieces import RememberingTranscriber
 from interview.plan import Plan, Question
 from interview.session import SessionParts, run_session
 from tests.fakes import FakeScorer
-from tests.fakes_live import CountingTranscriber, LoudnessDetector, PlayingSpeaker, RecordingSpeaker, ScriptedMic
+from tests.fakes_live import (CountingTranscriber, LoudnessDetector, PlayingSpeaker, RecordingSpeaker, ScriptedMic,
+                              loud_spans)
 from voice.audio import decode_file
 from voice.endpoint import EndpointOptions
 
@@ -27,15 +27,14 @@ OPTIONS = ListenOptions(endpoint=EndpointOptions(turn_detector="silence", end_si
 
 def live(tmp_path, mic, transcriber, speaker=None):
     speaker = speaker or RecordingSpeaker()
-    remembering = RememberingTranscriber(transcriber)
     listener = Listener(mic, LoudnessDetector(), transcriber, OPTIONS)
-    return LiveAnswers(PLAN, tmp_path, speaker, listener, remembering, greeting="Hello."), speaker, remembering
+    return LiveAnswers(PLAN, tmp_path, speaker, listener, find_speech=loud_spans, greeting="Hello."), speaker
 
 
 def test_thinking_pause_keeps_one_turn_and_both_halves(tmp_path):
     mic = ScriptedMic((0.5, False), (2.0, True), (2.5, False), (1.5, True), (4.0, False))
     transcriber = CountingTranscriber()
-    answers, speaker, remembering = live(tmp_path, mic, transcriber)
+    answers, speaker = live(tmp_path, mic, transcriber)
     capture = answers.capture(PLAN.questions[0])
     assert speaker.said == ["Hello. Tell me about a pipeline."]
     assert capture.audio_path == "q1.wav"
@@ -43,9 +42,12 @@ def test_thinking_pause_keeps_one_turn_and_both_halves(tmp_path):
     assert utterance.end_reason == "silence"
     assert len(utterance.speech_spans_s) == 2
     # both halves were transcribed at their pauses, so nothing is left for the end of the answer
-    transcript = remembering.transcribe(utterance)
-    assert transcript.text == "speech 2.0 speech 1.5"
+    assert capture.heard_so_far.text == "speech 2.0 speech 1.5"
     assert len(transcriber.calls) == 2
+    # the turn is analysed from the saved file, read back as a replay reads it: both halves, one answer
+    recorded = capture.recorded()
+    assert recorded.end_reason == "silence" and len(recorded.speech_spans_s) == 2
+    assert recorded.audio.duration_s == decode_file(tmp_path / "q1.wav").duration_s
     saved = tmp_path / "q1.wav"
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
     assert 3.5 + 2.5 <= decode_file(saved).duration_s <= 2.0 + 2.5 + 1.5 + 1.0
@@ -55,39 +57,39 @@ def test_interviewer_audio_is_dropped_before_listening(tmp_path):
     # the first 0.3 s (the echo tail) is loud: it must not count as the answer
     mic = ScriptedMic((0.25, True), (0.3, False), (1.0, True), (3.5, False))
     transcriber = CountingTranscriber()
-    answers, _, remembering = live(tmp_path, mic, transcriber)
+    answers, _ = live(tmp_path, mic, transcriber)
     capture = answers.capture(PLAN.questions[0])
     assert mic.drains >= 1
-    assert remembering.transcribe(capture.utterance).text == "speech 1.0"
+    assert capture.heard_so_far.text == "speech 1.0"
 
 
 def test_repeat_the_question_speaks_it_again(tmp_path):
     mic = ScriptedMic((0.5, False), (1.0, True), (3.5, False), (0.5, False), (2.0, True), (3.5, False))
     transcriber = CountingTranscriber(lambda n, loud: "Repeat the question, please." if n == 1 else "my answer")
-    answers, speaker, remembering = live(tmp_path, mic, transcriber)
+    answers, speaker = live(tmp_path, mic, transcriber)
     capture = answers.capture(PLAN.questions[1])
     assert speaker.said == ["Hello. How do you test SQL?", "Of course. How do you test SQL?"]
-    assert remembering.transcribe(capture.utterance).text == "my answer"
+    assert capture.heard_so_far.text == "my answer"
     assert answers.repeats == 1
 
 
 def test_skip_leaves_the_question_unanswered(tmp_path):
     mic = ScriptedMic((0.5, False), (0.8, True), (3.5, False))
-    answers, _, _ = live(tmp_path, mic, CountingTranscriber(lambda n, loud: "Next question."))
+    answers, _ = live(tmp_path, mic, CountingTranscriber(lambda n, loud: "Next question."))
     capture = answers.capture(PLAN.questions[0])
     assert capture.utterance is None and "skipped" in capture.flags
     assert not (tmp_path / "q1.wav").exists()
 
 
 def test_silence_gives_no_answer(tmp_path):
-    answers, _, _ = live(tmp_path, ScriptedMic((10.0, False)), CountingTranscriber())
+    answers, _ = live(tmp_path, ScriptedMic((10.0, False)), CountingTranscriber())
     capture = answers.capture(PLAN.questions[0])
     assert capture.utterance is None and capture.flags == ("no_answer",)
 
 
 def test_next_question_is_synthesized_while_listening(tmp_path):
     mic = ScriptedMic((0.5, False), (1.0, True), (3.5, False))
-    answers, speaker, _ = live(tmp_path, mic, CountingTranscriber())
+    answers, speaker = live(tmp_path, mic, CountingTranscriber())
     answers.capture(PLAN.questions[0])
     answers.close()
     assert speaker.prepared == ["How do you test SQL?"]
@@ -110,34 +112,46 @@ def test_listening_does_not_wait_for_synthesis(tmp_path):
     # a candidate who answers at once must be heard from the first word, however slow the TTS
     mic = ScriptedMic((0.3, False), (1.0, True), (3.5, False))
     speaker = SlowSpeaker()
-    answers, _, remembering = live(tmp_path, mic, CountingTranscriber(), speaker)
+    answers, _ = live(tmp_path, mic, CountingTranscriber(), speaker)
     capture = answers.capture(PLAN.questions[0])
     assert speaker.prepared == []          # still synthesizing, yet the answer is complete
     speaker.release.set()
     answers.close()
     assert speaker.prepared == ["How do you test SQL?"] and not speaker.finished_before_release
-    assert remembering.transcribe(capture.utterance).text == "speech 1.0"
+    assert capture.heard_so_far.text == "speech 1.0"
+
+
+def pieces_cut(timeline, **options) -> tuple[int, str]:
+    """How many pieces one listening sent to the transcriber (transcribed at once), and the answer's text."""
+    from tests.fakes_live import InlineExecutor
+
+    transcriber = CountingTranscriber()
+    options = ListenOptions(endpoint=OPTIONS.endpoint, echo_tail_ms=300, piece_pause_ms=500, **options)
+    heard = Listener(ScriptedMic(*timeline), LoudnessDetector(), transcriber, options,
+                     transcribing=InlineExecutor()).listen()
+    return len(transcriber.calls), heard.transcript.text
 
 
 def test_a_long_stretch_is_cut_at_a_short_pause():
     # after long_piece_s of speech a 0.3 s pause is enough to transcribe, so the piece left for the
     # end of the answer stays short
     timeline = ((0.5, False), (7.0, True), (0.3, False), (2.0, True), (3.5, False))
-    counts = []
-    for long_piece_s in (6.0, 60.0):
-        transcriber = CountingTranscriber()
-        options = ListenOptions(endpoint=OPTIONS.endpoint, echo_tail_ms=300, piece_pause_ms=500,
-                                long_piece_s=long_piece_s, long_piece_pause_ms=200)
-        heard = Listener(ScriptedMic(*timeline), LoudnessDetector(), transcriber, options).listen()
-        text = heard.transcript.text          # waits for the pieces still being transcribed
-        counts.append(len(transcriber.calls))
-        assert text.replace("speech ", "").split() in (["7.0", "2.0"], ["9.0"])
-    assert counts == [2, 1]
+    cut = pieces_cut(timeline, long_piece_s=6.0, long_piece_pause_ms=200, idle_piece_pause_ms=500)
+    whole = pieces_cut(timeline, long_piece_s=60.0, long_piece_pause_ms=200, idle_piece_pause_ms=500)
+    assert cut == (2, "speech 7.0 speech 2.0") and whole == (1, "speech 9.0")
+
+
+def test_while_the_transcriber_is_idle_a_gap_between_words_is_enough_to_cut_a_piece():
+    # a 0.15 s gap, shorter than piece_pause_ms: cut only when nothing waits to be transcribed, so the
+    # words before the end of an answer are read ~0.1 s sooner
+    timeline = ((0.5, False), (2.0, True), (0.15, False), (1.0, True), (3.5, False))
+    assert pieces_cut(timeline, idle_piece_pause_ms=96)[0] == 2
+    assert pieces_cut(timeline, idle_piece_pause_ms=500)[0] == 1
 
 
 def test_consent_by_voice(tmp_path):
     mic = ScriptedMic((0.5, False), (0.5, True), (2.0, False))
-    answers, speaker, _ = live(tmp_path, mic, CountingTranscriber(lambda n, loud: "Yes."))
+    answers, speaker = live(tmp_path, mic, CountingTranscriber(lambda n, loud: "Yes."))
     consent = answers.ask_consent()
     assert consent.given and consent.method == "voice"
     assert "recorded" in speaker.said[0]
@@ -145,7 +159,7 @@ def test_consent_by_voice(tmp_path):
 
 def test_refused_consent(tmp_path):
     mic = ScriptedMic((0.5, False), (0.5, True), (2.0, False))
-    answers, speaker, _ = live(tmp_path, mic, CountingTranscriber(lambda n, loud: "No."))
+    answers, speaker = live(tmp_path, mic, CountingTranscriber(lambda n, loud: "No."))
     assert not answers.ask_consent().given
     assert "Nothing has been recorded" in speaker.said[-1]
 
@@ -165,19 +179,25 @@ def test_consent_answers(text, expected):
 
 
 def test_session_folder_is_a_replay_folder(tmp_path):
+    from interview.recorded import recorded_answer
+
     mic = ScriptedMic((0.5, False), (1.0, True), (3.5, False), (0.5, False), (2.0, True), (3.5, False))
-    transcriber = CountingTranscriber()
-    answers, _, remembering = live(tmp_path, mic, transcriber)
+    pieces, analysis = CountingTranscriber(), CountingTranscriber()
+    answers, _ = live(tmp_path, mic, pieces)
     with Journal(tmp_path / "journal.jsonl") as journal:
         journal.write_header(PLAN, {"mode": "live"})
-        record = run_session(PLAN, SessionParts(answers=answers, transcriber=remembering, scorer=FakeScorer()),
+        record = run_session(PLAN, SessionParts(answers=answers, transcriber=analysis, scorer=FakeScorer()),
                              journal)
     assert [t.question.id for t in record.turns] == ["q1", "q2"]
-    # the loop used the transcripts made while listening: no second transcription
-    assert len(transcriber.calls) == 2
+    # each turn is the saved answer transcribed whole, once, as a replay transcribes it
+    assert len(pieces.calls) == 2 and len(analysis.calls) == 2
     turns = read_journal(tmp_path).turns
     assert [t.audio_path for t in turns] == ["q1.wav", "q2.wav"]
-    assert all((tmp_path / t.audio_path).exists() for t in turns)
+    again = CountingTranscriber()
+    replayed = [again.transcribe(recorded_answer(decode_file(tmp_path / t.audio_path), "end_of_input", loud_spans))
+                for t in turns]
+    assert [t.transcript.text for t in turns] == [t.text for t in replayed] == ["speech 1.0", "speech 2.0"]
+    assert [c.speech_spans_s for c in analysis.calls] == [c.speech_spans_s for c in again.calls]
 
 
 class HeldSpeaker(RecordingSpeaker):
@@ -202,13 +222,12 @@ def early_session(tmp_path, timeline, text_for, speaker, max_followups=1):
 
     mic = ScriptedMic(*timeline)
     transcriber = CountingTranscriber(text_for)
-    remembering = RememberingTranscriber(transcriber)
     answers = LiveAnswers(PLAN, tmp_path, speaker, Listener(mic, LoudnessDetector(), transcriber, OPTIONS),
-                          remembering, greeting="Hello.")
+                          find_speech=loud_spans, greeting="Hello.")
     interviewer = OfflineInterviewer(FollowupOptions(max_followups_per_question=max_followups))
     with Journal(tmp_path / "journal.jsonl") as journal:
         journal.write_header(PLAN, {"mode": "live"})
-        record = run_session(PLAN, SessionParts(answers=answers, transcriber=remembering, scorer=FakeScorer(),
+        record = run_session(PLAN, SessionParts(answers=answers, transcriber=CountingTranscriber(), scorer=FakeScorer(),
                                                 interviewer=interviewer, announcer=answers), journal)
     answers.close()
     return record
@@ -235,7 +254,7 @@ def test_the_next_question_is_chosen_from_the_pieces_done_and_spoken_while_the_l
     assert seen_while_transcribing == [True]
     assert speaker.said.count(PLAN.questions[1].text) == 1
     assert [t.question.id for t in record.turns] == ["q1", "q2"]
-    assert record.turns[0].transcript.text == CONCRETE + " and more"      # the turn keeps every piece
+    assert record.turns[0].transcript.text == "speech 5.0"      # the turn is the whole saved answer
 
 
 def test_an_answer_in_one_piece_is_transcribed_before_the_next_question_is_chosen(tmp_path):
@@ -259,11 +278,11 @@ def test_candidate_controls(text, expected):
 def test_slower_and_rephrase_speak_the_question_again(tmp_path, command, said):
     mic = ScriptedMic((0.5, False), (1.0, True), (3.5, False), (0.5, False), (2.0, True), (3.5, False))
     transcriber = CountingTranscriber(lambda n, loud: command if n == 1 else "my answer")
-    answers, speaker, remembering = live(tmp_path, mic, transcriber)
+    answers, speaker = live(tmp_path, mic, transcriber)
     capture = answers.capture(PLAN.questions[1])
     assert speaker.said[1].startswith(said) and len(speaker.said) == 2
     assert speaker.slowed == (1 if "slowly" in said else 0)
-    assert remembering.transcribe(capture.utterance).text == "my answer"
+    assert capture.heard_so_far.text == "my answer"
 
 
 def test_likely_next_utterances_are_prepared_while_the_candidate_answers(tmp_path):
@@ -274,7 +293,7 @@ def test_likely_next_utterances_are_prepared_while_the_candidate_answers(tmp_pat
     mic = ScriptedMic((0.5, False), (1.0, True), (3.5, False))
     speaker = RecordingSpeaker()
     answers = LiveAnswers(PLAN, tmp_path, speaker, Listener(mic, LoudnessDetector(), CountingTranscriber(), OPTIONS),
-                          RememberingTranscriber(CountingTranscriber()), greeting="Hello.", likely_next=likely)
+                          find_speech=loud_spans, greeting="Hello.", likely_next=likely)
     answers.capture(PLAN.questions[0])
     answers.close()
     assert speaker.prepared[0] == "How do you test SQL?"
@@ -299,7 +318,7 @@ def barge_in_answers(tmp_path, mic, seconds, text_for=None):
     speaker = PlayingSpeaker(mic, seconds)
     transcriber = CountingTranscriber(text_for)
     listener = Listener(mic, LoudnessDetector(), transcriber, replace(OPTIONS, barge_in=True))
-    answers = LiveAnswers(PLAN, tmp_path, speaker, listener, RememberingTranscriber(transcriber), greeting="")
+    answers = LiveAnswers(PLAN, tmp_path, speaker, listener, find_speech=loud_spans, greeting="")
     return answers, speaker, transcriber
 
 
@@ -311,7 +330,7 @@ def test_speaking_over_the_question_stops_it_and_the_answer_goes_on(tmp_path):
     answers.close()
     assert len(speaker.interrupted_at_s) == 1
     assert 1.5 <= speaker.interrupted_at_s[0] < 1.5 + 0.3      # 0.5 s of speech, then at once
-    assert answers.transcriber.transcribe(capture.utterance).text == "speech 2.0"   # nothing of it lost
+    assert capture.heard_so_far.text == "speech 2.0"   # nothing of it lost
     assert capture.utterance.start_s <= 1.0
 
 
@@ -321,7 +340,7 @@ def test_a_cough_during_the_question_does_not_stop_it(tmp_path):
     capture = answers.capture(PLAN.questions[0])
     answers.close()
     assert speaker.interrupted_at_s == []
-    assert answers.transcriber.transcribe(capture.utterance).text == "speech 1.5"
+    assert capture.heard_so_far.text == "speech 1.5"
 
 
 def test_no_barge_in_is_heard_before_the_echo_canceller_has_settled(tmp_path):
@@ -333,7 +352,7 @@ def test_no_barge_in_is_heard_before_the_echo_canceller_has_settled(tmp_path):
     transcriber = CountingTranscriber()
     listener = Listener(mic, LoudnessDetector(), transcriber, replace(OPTIONS, barge_in=True),
                         echo_settled=lambda: False)
-    answers = LiveAnswers(PLAN, tmp_path, speaker, listener, RememberingTranscriber(transcriber), greeting="")
+    answers = LiveAnswers(PLAN, tmp_path, speaker, listener, find_speech=loud_spans, greeting="")
     answers.capture(PLAN.questions[0])
     answers.close()
     assert speaker.interrupted_at_s == []

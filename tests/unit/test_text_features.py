@@ -4,7 +4,7 @@ from __future__ import annotations
 from nlp.passages import story_of
 from nlp.text_features import (answer_evidence, concept_words, content_words, dont_know_count, filler_count,
                                function_word_share, hedge_count, named_tools, sentences, star_part_of, star_parts,
-                               stem)
+                               stem, story_links)
 
 
 def test_sentences_are_verbatim_and_lines_split():
@@ -58,3 +58,11 @@ def test_a_claim_of_experience_is_not_an_event_and_a_story_keeps_to_its_topic():
             "We benchmarked pandas and Spark on the real pipeline data.",
             "Pandas was fast enough, so we stayed with it."]
     assert story_of(told, told[:1]) == [told[0], told[2], told[3]]
+
+
+def test_a_time_an_amount_or_a_verb_links_no_story():
+    told = ["The week before the launch, a teammate wanted to skip the load test.",
+            "I ran the load test anyway and the service fell over at half the expected traffic.",
+            "Two weeks later we spent a day at the lake with the kids."]
+    assert story_links(told[2]) == {"lake", "kids"} and "week" not in story_links(told[0])
+    assert story_of(told, told[:1]) == told[:2]

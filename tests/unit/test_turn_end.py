@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from interview.live.listen import ListenOptions, Listener
-from interview.live.turn_end import text_cue, turn_complete
+from interview.live.turn_end import TurnOptions, text_cue, turn_complete
 from tests.fakes_live import CountingTranscriber, InlineExecutor, LoudnessDetector, ScriptedMic, ScriptedTurnModel
 from voice.endpoint import EndpointOptions
 
@@ -19,7 +19,8 @@ SMART = ListenOptions(endpoint=EndpointOptions(min_pause_ms=250, max_pause_ms=30
     ("We used Python, SQL and...", "continue"), ("I moved it because", "continue"),
     ("When the job failed I looked at", "continue"), ("My tools were Airflow, dbt, and the", "continue"),
     ("We cut the run time to twenty minutes.", "complete"), ("I fixed it.", "complete"),
-    ("That is the team I worked with.", "complete"), ("and so on and.", "continue"),
+    ("That is the team I worked with.", "continue"), ("When the job failed I looked at.", "continue"),
+    ("The best example is.", "continue"), ("and so on and.", "continue"),
     ("Was it worth it?", "complete"), ("", None), ("We shipped it on Friday", None)])
 def test_the_last_words_say_whether_a_sentence_is_open(text, cue):
     assert text_cue(text) == cue
@@ -29,13 +30,16 @@ def test_the_transcript_settles_what_the_audio_leaves_open():
     assert turn_complete(0.6, None) and not turn_complete(0.3, None)
     assert not turn_complete(0.99, "continue")          # "and" holds, however finished it sounds
     assert turn_complete(0.1, "complete") and not turn_complete(0.01, "complete")
-    # while the last words are still being transcribed only a confident model ends the answer
-    assert turn_complete(0.95, None, text_pending=True) and not turn_complete(0.8, None, text_pending=True)
+    # while the last words are still being transcribed the answer waits for them, or (when set) for a
+    # confident model
+    assert not turn_complete(0.99, None, text_pending=True)
+    sure = TurnOptions(confident_threshold=0.92)
+    assert turn_complete(0.95, None, True, sure) and not turn_complete(0.8, None, True, sure)
 
 
 def listen(mic, model, transcriber=None, options=SMART):
     return Listener(mic, LoudnessDetector(), transcriber or CountingTranscriber(), options, turn_model=model,
-                    judge=InlineExecutor()).listen()
+                    judge=InlineExecutor(), transcribing=InlineExecutor()).listen()
 
 
 def test_a_finished_answer_ends_after_a_short_pause():
@@ -49,13 +53,14 @@ def test_a_finished_answer_ends_after_a_short_pause():
 def test_a_thinking_pause_holds_the_turn_up_to_the_longest_pause():
     # the model hears an unfinished turn during the 2 s pause, a finished one at the end
     mic = ScriptedMic((0.5, False), (2.0, True), (2.0, False), (1.0, True), (4.0, False))
-    model = ScriptedTurnModel(lambda n: 0.1 if n <= 1 else 0.95)
+    model = ScriptedTurnModel(lambda n: 0.1 if n <= 5 else 0.95)
     words = CountingTranscriber(lambda n, loud: f"part {n} of it")     # words that say nothing either way
     heard = listen(mic, model, words)
     assert len(heard.utterance.speech_spans_s) == 2          # one answer, both halves
     assert heard.transcript.text == "part 1 of it part 2 of it"
-    assert len(model.calls) == 2                              # at 250 ms into each pause
-    assert model.calls[0] >= int((0.5 + 2.0 + 0.25) * 16000) - 512
+    assert len(model.calls) == 6          # at each 250 ms step of the pause (five), then once
+    # the first question as soon as the words before the pause were read (a gap of 96 ms cuts them)
+    assert int((0.5 + 2.0 + 0.096) * 16000) - 512 <= model.calls[0] < int((0.5 + 2.0 + 0.25) * 16000) - 512
 
 
 def test_with_the_model_unsure_the_timer_ends_the_answer():
