@@ -210,7 +210,8 @@ def private_audio():
 
 def test_interview_ends_cleanly_when_the_microphone_vanishes_during_turn_two(tmp_path):
     a1 = espeak_wav("I built a pipeline in Python that loads sales data every night.", tmp_path / "a1.wav")
-    a2 = espeak_wav("I always write unit tests for every query.", tmp_path / "a2.wav")
+    a2 = espeak_wav("I always write unit tests for every query, and before each release I check the results "
+                    "against a small sample of rows I know by heart.", tmp_path / "a2.wav")
     (tmp_path / "plan.yaml").write_text(PLAN)
     session = tmp_path / "s"
     with private_audio() as (env, kill_server):
@@ -225,8 +226,12 @@ def test_interview_ends_cleanly_when_the_microphone_vanishes_during_turn_two(tmp
             _, end = speaker.next_utterance(0, alive=alive)       # greeting and question 1
             speak_into_mic(a1, env)
             speaker.next_utterance(end, alive=alive)              # question 2: turn 1 is journaled
-            speak_into_mic(a2, env)
-            kill_server()                                         # gone for good, mid-answer
+            # gone for good, mid-answer: the server dies while the answer is still being spoken
+            # (an answer played to its end may already be over when the server goes)
+            playing = subprocess.Popen(["paplay", "-d", "vmic_in", str(a2)], env={**os.environ, **env})
+            time.sleep(2.5)
+            kill_server()
+            playing.wait(timeout=10)
             out, err = process.communicate(timeout=120)
         finally:
             speaker.stop()
