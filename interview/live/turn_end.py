@@ -40,6 +40,10 @@ class TurnOptions:
     confident_threshold: float | None = None
     # a transcript that ends a sentence ends it at this lower one
     complete_with_text_threshold: float = 0.05
+    # no answer ends on a shorter pause, whatever the model and the words say: a comma's breath is
+    # 0.2-0.3 s (espeak-ng's at 160 wpm: 0.19 s of quiet), and a quick draft hears "We disagreed about
+    # deadlines, so I listened" cut there as a finished "We disagreed about deadlines."
+    min_end_pause_ms: int = 400
 
 
 def text_cue(text: str) -> Cue | None:

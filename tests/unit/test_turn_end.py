@@ -46,8 +46,17 @@ def test_a_finished_answer_ends_after_a_short_pause():
     mic = ScriptedMic((0.5, False), (2.0, True), (4.0, False))
     heard = listen(mic, ScriptedTurnModel(lambda n: 0.95))
     assert heard.utterance.end_reason == "silence"
-    assert mic.now_s < 2.5 + 0.25 + 0.1                   # ended at the first question to the model
+    # ended at the shortest pause an answer may end on (the model, asked sooner, was sure)
+    assert 2.5 + 0.4 <= mic.now_s < 2.5 + 0.4 + 0.1
     assert heard.transcript.text == "speech 2.0"
+
+
+def test_a_comma_breath_never_ends_the_answer_even_when_model_and_words_call_it_finished():
+    mic = ScriptedMic((0.5, False), (1.5, True), (0.3, False), (1.0, True), (4.0, False))
+    words = CountingTranscriber(lambda n, loud: "We disagreed about deadlines." if n == 1 else "so I listened.")
+    heard = listen(mic, ScriptedTurnModel(lambda n: 0.95), words)
+    assert heard.transcript.text == "We disagreed about deadlines. so I listened."
+    assert len(heard.utterance.speech_spans_s) == 2
 
 
 def test_a_thinking_pause_holds_the_turn_up_to_the_longest_pause():
