@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 from interview.plan import Question
-from interview.recorded import offline_speech, read_back
+from interview.recorded import SpeechFinder, offline_speech, read_back
 from interview.session import Announcer, AnswerSource, Capture
 from voice.audio import SAMPLE_RATE_HZ, AudioChunk, Utterance, write_wav
 from voice.errors import DeviceError
 
 log = logging.getLogger(__name__)
 
-Spans = tuple[tuple[float, float], ...]
 
 DEVICE_LOST = "device_lost"
 
@@ -40,7 +39,7 @@ class KeepHeardOnDeviceLoss:
     """AnswerSource wrapper: an answer cut short by the microphone keeps what was heard."""
 
     def __init__(self, answers: LiveAnswerSource, mic: HeardMicrophone, session_dir: Path,
-                 speech_spans: Callable[[AudioChunk], Spans] = offline_speech, *, margin_s: float = 0.4):
+                 speech_spans: SpeechFinder = offline_speech, *, margin_s: float = 0.4):
         self.answers = answers
         # kept before the first speech, as the Listener keeps before an answer (ListenOptions.margin_s)
         self.margin_s = margin_s
