@@ -27,10 +27,10 @@ def main() -> int:
     verbose = "--verbose" in sys.argv
     table = yaml.safe_load(TABLE.read_text())
     # table: written with the detector; tuned: lines used to change it since (round 1's held-out lines, round 3's
-    # tuning lines); held-out: written after round 2 froze it, never used to change it; held-out round 3: written
-    # before the round-3 change, never used to make it
-    for name, key in (("held-out round 3", "held_out_round3"), ("held-out", "held_out"), ("tuned", "tuned"),
-                      ("table", None)):
+    # tuning lines); held-out (round 2) and held-out round 3: each written before a change and measured by it, then
+    # tuning lines for round 4; held-out round 4: written before the round-4 change, never used to make it
+    for name, key in (("held-out round 4", "held_out_round4"), ("held-out round 3", "held_out_round3"),
+                      ("held-out round 2", "held_out"), ("tuned", "tuned"), ("table", None)):
         attempts = table.get(f"{key}_attempts" if key else "attempts") or []
         honest = table.get(f"{key}_honest" if key else "honest") or []
         if not attempts and not honest:
