@@ -81,7 +81,9 @@ class KeyCommands:
     `poll` returns one pressed key or None without waiting. The Listener calls `stop_requested`
     between audio blocks, so a key that means something now ends the listening; LiveAnswers then
     `take`s it. A key means something only for the current question: a stray 'y' does not end an
-    answer, and keys pressed while the interviewer was speaking are dropped.
+    answer, and keys pressed while the interviewer was speaking are dropped (`drop_pressed`, called
+    as the speech ends). A key pressed after that counts, even when the listening starts later
+    because the last answer is still being analysed.
     """
 
     def __init__(self, poll: Callable[[], str | None] = lambda: None):
@@ -89,10 +91,12 @@ class KeyCommands:
         self.wanted: frozenset[KeyCommand] = frozenset()
         self.pressed: KeyCommand | None = None
 
-    def listen_for(self, wanted: frozenset[KeyCommand]) -> None:
+    def drop_pressed(self) -> None:
         # an Enter typed during the question would otherwise end the answer before it starts
         while self.poll() is not None:
             pass
+
+    def listen_for(self, wanted: frozenset[KeyCommand]) -> None:
         self.wanted, self.pressed = wanted, None
 
     def stop_requested(self) -> bool:
@@ -300,6 +304,7 @@ class LiveAnswers:
         """Play `text`, listening meanwhile: the candidate's words stop it (barge-in) and are returned."""
         if not self.listener.options.barge_in:
             self.speaker.say(text)
+            self.keys.drop_pressed()
             return None
         playing = self._sound.submit(self.speaker.say, text)
         barged = self.listener.watch(playing)
@@ -307,6 +312,7 @@ class LiveAnswers:
             self.speaker.interrupt()
             log.info("the candidate spoke during '%s...': playback stopped", text[:40])
         playing.result()
+        self.keys.drop_pressed()
         return barged
 
     def _settle_synthesis(self, text: str) -> None:

@@ -61,8 +61,12 @@ class Candidate:
         self.heard: list[tuple[int, int]] = []
 
     def wait_for_interviewer(self, timeout_s: float = 90.0) -> tuple[int, int]:
-        first, last = self.speaker.next_utterance(self.cursor, timeout_s=timeout_s,
-                                                  alive=lambda: self.process.poll() is None)
+        try:
+            first, last = self.speaker.next_utterance(self.cursor, timeout_s=timeout_s,
+                                                      alive=lambda: self.process.poll() is None)
+        except RuntimeError as e:  # the process ended: what it said is the reason
+            out = self.process.communicate(timeout=10)[0] if self.process.stdout else ""
+            raise RuntimeError(f"{e}; exit {self.process.returncode}; it printed:\n{(out or '')[-4000:]}") from None
         self.cursor = last
         self.heard.append((first, last))
         return first, last

@@ -2,6 +2,9 @@
 s skips, y/n answer the consent question, and keys mean nothing outside their question."""
 from __future__ import annotations
 
+import threading
+from collections import deque
+
 from interview.live.answers import KeyCommands, LiveAnswers
 from interview.live.listen import Listener
 from tests.fakes_keys import KeysAt
@@ -69,3 +72,33 @@ def test_keys_pressed_while_the_question_is_spoken_are_dropped(tmp_path):
     answers, _ = live(tmp_path, mic, CountingTranscriber(), (0.0, " "), (0.0, "s"))
     capture = answers.capture(PLAN.questions[0])     # the keys were there before the listening began
     assert capture.utterance is not None and capture.utterance.end_reason == "silence"
+
+
+class DropSeen(KeyCommands):
+    """KeyCommands that tells when the keys pressed during the interviewer's words were dropped."""
+
+    def __init__(self, poll):
+        super().__init__(poll)
+        self.dropped = threading.Event()
+
+    def drop_pressed(self) -> None:
+        super().drop_pressed()
+        self.dropped.set()
+
+
+def test_a_key_pressed_after_the_question_counts_though_the_listening_starts_later(tmp_path):
+    # the next question is spoken while the last answer is still analysed; r is pressed after it ends,
+    # before the listening starts
+    pressed: deque[str] = deque(["s"])             # during the question: dropped
+    keys = DropSeen(lambda: pressed.popleft() if pressed else None)
+    mic = ScriptedMic((5.0, False))
+    listener = Listener(mic, LoudnessDetector(), CountingTranscriber(), OPTIONS, stop_requested=keys.stop_requested)
+    speaker = RecordingSpeaker()
+    answers = LiveAnswers(PLAN, tmp_path, speaker, listener, find_speech=loud_spans, keys=keys)
+    answers.announce(PLAN.questions[1])
+    assert keys.dropped.wait(5.0)
+    pressed.append("r")
+    keys.dropped.clear()
+    answers.capture(PLAN.questions[1])
+    assert speaker.said == ["How do you test SQL?", "Of course. How do you test SQL?"]
+    assert answers.repeats == 1
