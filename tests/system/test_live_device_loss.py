@@ -247,7 +247,7 @@ def test_interview_ends_cleanly_when_the_microphone_vanishes_during_turn_two(tmp
             alive = lambda: process.poll() is None  # noqa: E731
             _, end = speaker.next_utterance(0, alive=alive)       # greeting and question 1
             speak_into_mic(a1, env)
-            speaker.next_utterance(end, alive=alive)              # question 2: turn 1 is journaled
+            speaker.next_utterance(end, alive=alive)              # question 2 (listened for once turn 1 is journaled)
             # gone for good, mid-answer: the server dies while the answer is still being spoken
             # (an answer played to its end may already be over when the server goes)
             playing = subprocess.Popen(["paplay", "-d", "vmic_in", str(a2)], env={**os.environ, **env})
