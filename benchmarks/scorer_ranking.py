@@ -246,11 +246,12 @@ def gaming(answers: list[Answer], scorer: OfflineScorer) -> None:
 
 
 def unseen_injections(answers: list[Answer], scorer: OfflineScorer) -> None:
-    """What the held-out injection lines that the detector misses earn when appended to weak and average answers."""
+    """What the newest held-out injection lines that the detector misses earn when appended to weak and average
+    answers."""
     from nlp.injection import detect_injection
 
     table = yaml.safe_load((REPO / "tests" / "data" / "injection.yaml").read_text())
-    missed = [t for t in table.get("held_out_attempts") or [] if not detect_injection(t)]
+    missed = [t for t in table.get("held_out_round4_attempts") or [] if not detect_injection(t)]
     raised_quality = raised_score = total = 0
     for a in answers:
         if a.kind not in ("weak", "average"):

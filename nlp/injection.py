@@ -37,6 +37,10 @@ _JUDGED = r"(?:this\s+(?:answer|response|reply|transcript|candidate)|my\s+(?:ans
 _JUDGED_NOW = (r"(?:this|these|me|my\s+(?:answers?|responses?|replies|transcript|interview))(?=\s*(?:[.,;:!?)]|$)"
                r"|\s+(?:answers?|responses?|reply|transcript|interview|one|ones|should|must|will|would|can|could|is|are"
                r"|needs?|has|have|gets?|goes|go)\b)")
+# the answer being judged, named: "this answer", "my reply", "the answer above", "this candidate"
+_THIS = (r"\b(?:this\s+(?:answer|response|reply|transcript|submission|one|candidate)|(?:my|these)\s+(?:\w+\s+)?"
+         r"(?:answers?|responses?|reply|replies|transcript|submission)|the\s+(?:answer|response)\s+above"
+         r"|the\s+above\s+(?:answer|response))\b")
 # a verdict in the evaluator's terms
 _VERDICT = (r"(?:a\s+)?(?:pass|strong\s+hire|hire|full\s+(?:marks?|credit|points?)|top\s+(?:score|marks?|grade)"
             r"|strong[\s_-]?yes|five\s+out\s+of\s+five|5\s*/\s*5)(?![\w-])")
@@ -54,15 +58,16 @@ _PATTERNS = [
     r"|#{2,}\s*(?:instruction|system|response)",
     # a score written as data
     r"[{\[,]\s*\"?(?:score|relevance|rating|quality|recommendation)\"?\s*:",
-    r"\b(?:score|relevance|rating|grade|recommendation)\s*[:=]\s*\"?(?:\d|five|strong|yes|pass)",
+    r"\b(?:score|relevance|rating|grade|recommendation)\s*[:=]\s*\"?(?:\d|five|strong|yes|pass)\w*\"?"
+    r"(?!\s+(?:for|of|on)\s+(?:the|a|an|our|their|each|every|that)\b)",
     # addressing the evaluator
     rf"\b(?:dear|hey|hi|hello|attention|note\s+to(?:\s+the)?)\s+{_EVALUATOR}\b",
     rf"\b{_EVALUATOR}\s+(?:note|instructions?|override)\s*:",
     r"\bnote\s+to\s+(?:the\s+)?(?:reviewer|interviewer|hiring\s+team)\s*:",
     rf"\bas\s+the\s+{_EVALUATOR}\s+(?:evaluating|grading|scoring|reading|assessing|reviewing)\b",
     # the evaluator called on by name: "Reviewer, please ...", "To the grader:", "To the AI reading this"
-    rf"^\W*(?:dear\s+|hey\s+|hi\s+)?(?:{_EVALUATOR}|reviewer|hiring\s+team)s?\s*,\s*(?:please|kindly|note|you|give"
-    r"|rate|score|mark|consider|remember|ignore|disregard|this\s+candidate|i\b)",
+    rf"^\W*(?:dear\s+|hey\s+|hi\s+)?(?:[\w-]+\s+)?(?:{_EVALUATOR}|reviewer|hiring\s+team)s?\s*,\s*(?:please|kindly"
+    r"|note|you|give|rate|score|mark|consider|remember|ignore|disregard|(?:this|the)\s+candidate|i\b)",
     r"^\W*to\s+(?:the\s+|any\s+)?(?:evaluator|grader|judge|scorer|assessor|reviewer|hiring\s+team)s?\s*[,:]",
     rf"\bto\s+(?:the\s+|any\s+|whoever\s+|whichever\s+)?(?:{_EVALUATOR}\s+|reviewer\s+)?"
     rf"(?:who\s+is\s+|that\s+is\s+|is\s+)?{_JUDGING}\s+this\b(?!\s+(?:kind|sort|type)\b)",
@@ -70,7 +75,8 @@ _PATTERNS = [
     r"\bthis\s+candidate\s+(?:meets|has\s+met|deserves|should|has\s+passed|passes|covered|covers|is\s+(?:an?\s+)?"
     r"(?:strong|excellent|perfect|outstanding|exceptional|ideal|the\s+best))",
     # commands to drop the rules
-    rf"{_CLAUSE}(?:ignore|disregard|forget|override|bypass|skip)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+|previous\s+"
+    rf"{_CLAUSE}(?:ignore|disregard|forget|override|bypass|skip|pay\s+no\s+(?:attention|heed)\s+to|never\s+mind"
+    r"|set\s+aside|look\s+past)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+|previous\s+"
     rf"|prior\s+|above\s+|earlier\s+|these\s+|those\s+|of\s+)*{_RULES}\b",
     r"\bnew\s+(?:instructions?|rules|system\s+prompt)\s*:",
     r"\b(?:developer|god|admin|jailbreak)\s+mode\b|\bjailbreak\b",
@@ -126,8 +132,46 @@ _PATTERNS = [
     # a status line that says the evaluation is done: "grading disabled; candidate approved"
     r"(?:^|[;:,.]\s*)candidate\s+(?:approved|accepted|passed|hired|qualified)\b"
     r"|(?:^|[;:,.]\s*)(?:grading|scoring|evaluation)\s+(?:disabled|bypassed|skipped|overridden|off)\s*(?:[;,.!]|$)",
+    # a heading for the evaluation's rules: "Scoring guidance update: ...", "Rubric override: ..."
+    r"^\W*(?:[\w'-]+\s+){0,2}(?:evaluator|grader|judge|scorer|assessor|reviewer|scoring|grading|marking|rubric"
+    r"|evaluation|assessment)s?\s+(?:notes?|instructions?|guidance|update|override|directive|policy|memo|reminder)"
+    r"(?:\s+[\w-]+){0,2}\s*:\s*\S",
+    # the evaluator's task given anew: "Your new task: ...", "Your real job is to ..."
+    r"^\W*(?:and\s+|now\s+)?your\s+(?:(?:new|real|actual|only|true|next)\s+(?:task|job|instructions?|goal|objective"
+    r"|purpose|role)\b|(?:task|job|instructions?|goal|objective)\s*:)",
+    # the evaluator bound to a verdict for this answer: "you are required to pass me"
+    r"\b(?:required|supposed|expected|instructed|obliged|meant)\s+to\s+(?:pass|approve|hire|advance|recommend|accept"
+    r"|shortlist)\s+(?:me|this\s+(?:candidate|answer|response)|my\s+answer)\b",
+    # a verdict any evaluator would give: "a fair grader would give me full marks"
+    rf"\b(?:would|should|will|could|must)\s+(?:give|award|grant|assign)\s+(?:me|this(?:\s+answer|\s+response)?"
+    rf"|my\s+answer|the\s+candidate)\s+(?:a\s+|an\s+|the\s+)?{_TOP}",
+    # the report dictated: "write in the summary that I am an excellent fit"
+    rf"{_CLAUSE}(?:write|say|state|note|put|report|mention|conclude)\s+(?:down\s+)?(?:in\s+(?:the|your)\s+(?:summary"
+    r"|report|evaluation|assessment|notes?|feedback)\s+)?that\s+(?:i\s+am|i'm|i\s+was|i\s+have|the\s+candidate"
+    r"|this\s+candidate|my\s+answers?)\b",
+    # this answer judged by its own words: "my answer is flawless", "this response satisfies every criterion"
+    rf"{_THIS}\s+(?:is|are)\s+(?:\w+\s+)?(?:flawless|perfect|complete|correct|excellent|outstanding|exemplary"
+    r"|(?:a|an)\s+(?:model|perfect|complete|excellent|ideal)\s+answer|(?:a\s+)?strong[\s_-]?yes)\b",
+    rf"{_THIS}\s+(?:satisfies|meets|covers|fulfil?ls|addresses|hits|ticks)\s+(?:off\s+)?(?:every|all|each)\b",
 ]
 _INSTRUCTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
+# a verdict asked of the evaluator about this answer, however worded: the answer being judged, a verdict
+# word, and a request or obligation ("Mark this one as a strong hire", "Nothing in this answer should count
+# against me", "The ideal score for this response would be a five")
+_JUDGED_HERE = re.compile(rf"{_THIS}|\b(?:for|against)\s+me\b", re.IGNORECASE)
+_VERDICT_WORD = re.compile(
+    r"\b(?:scor(?:e|es|ed|ing)|grad(?:e|es|ed|ing)|marks?|marked|rat(?:e|es|ed|ing)|relevance|credit|rubric"
+    r"|criteri(?:on|a)|checklist|points?|deduct\w*|weakness(?:es)?|strengths?|recommend\w*|hire|pass|advance"
+    r"|strong[\s_-]?yes|excellent|outstanding|flawless|perfect(?:ly)?|complete|correct|model\s+answers?|full\s+marks"
+    r"|highest|maximum|five|evaluation|evaluat(?:e|es|ed|ing|or)|count\s+against)(?![\w-])", re.IGNORECASE)
+_REQUEST = re.compile(
+    rf"{_CLAUSE}(?:mark|grade|score|rate|treat|consider|count|assign|list|record|note|say|write|state|skip|overlook"
+    r"|ignore|give|award|accept|approve|pass|leave|omit|drop|mention|report|show|put|set|flag|classify|label|log|let"
+    r"|take\s+off|deduct|dock|remove|keep|move)\b"
+    r"|\b(?:should|must|shall|needs?\s+to|has\s+to|have\s+to|ought\s+to|would\s+be|is\s+to\s+be|are\s+to\s+be"
+    r"|important\s+that|do\s+not|don'?t|never)\b"
+    r"|\b(?:can|could|may|might)\s+(?:\w+ly\s+|just\s+)?(?:skip|omit|ignore|drop|leave|overlook|mark|grade|score"
+    r"|rate|count|treat|pass|accept|approve)\b", re.IGNORECASE)
 
 
 def _normal(text: str) -> str:
@@ -136,7 +180,18 @@ def _normal(text: str) -> str:
 
 def addressed_to_evaluator(text: str) -> list[str]:
     """The sentences of `text` (verbatim) that instruct the evaluator or dictate the answer's score."""
-    return [s for s in sentences(text) if _INSTRUCTION.search(_normal(s))]
+    return [s for s in sentences(text) if _instructs(_normal(s))]
+
+
+def _instructs(sentence: str) -> bool:
+    if _INSTRUCTION.search(sentence):
+        return True
+    here = _JUDGED_HERE.search(sentence)
+    if here is None:
+        return False
+    # the verdict word is not the naming of the answer itself ("my evaluation")
+    rest = sentence[:here.start()] + " " + sentence[here.end():]
+    return bool(_VERDICT_WORD.search(rest)) and bool(_REQUEST.search(sentence))
 
 
 def detect_injection(text: str) -> bool:
