@@ -10,6 +10,7 @@ import os
 import subprocess
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -119,6 +120,18 @@ class Monitor:
 
     def stop(self) -> None:
         stop_process(self.process)
+
+
+@contextmanager
+def microphone_suspended(env: dict[str, str]):
+    """The virtual microphone suspended: there, still listed, and sending nothing; resumed afterwards."""
+    suspend = lambda flag: subprocess.run(["pactl", "suspend-source", "vmic", flag], env={**os.environ, **env},  # noqa: E731
+                                          check=True, timeout=10)
+    suspend("1")
+    try:
+        yield
+    finally:
+        suspend("0")
 
 
 def speak_into_mic(wav: Path, env: dict[str, str]) -> None:

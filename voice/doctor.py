@@ -31,14 +31,37 @@ def run_check(name: str, probe: Callable[[], str], fix: str) -> Check:
         return Check(name, False, message[:300], fix)
 
 
-def record_level(device: str | int | None = None, seconds: float = 1.0) -> str:
-    """Record from the microphone and report its level."""
-    from voice.devices import resolve_device, sounddevice_module
+def record_level(device: str | int | None = None, seconds: float = 1.0, wait_s: float = 5.0) -> str:
+    """Record from the microphone and report its level. A microphone that is there but sends nothing (a
+    suspended source, a headset in the wrong profile) fails after `wait_s` more seconds instead of
+    holding the doctor forever."""
+    import threading
+
+    from voice.devices import close_quietly, resolve_device, sounddevice_module
+    from voice.errors import DeviceError
 
     sd = sounddevice_module()
     info = resolve_device(device, "input")
-    audio = sd.rec(int(info.native_rate_hz * seconds), samplerate=info.native_rate_hz, channels=1,
-                   device=info.index, dtype="float32", blocking=True)
+    wanted = int(info.native_rate_hz * seconds)
+    blocks: list[np.ndarray] = []
+    enough = threading.Event()
+
+    def keep(indata, frames, time_info, status) -> None:
+        blocks.append(indata[:, 0].copy())
+        if sum(len(b) for b in blocks) >= wanted:
+            enough.set()
+
+    stream = sd.InputStream(device=info.index, channels=1, samplerate=info.native_rate_hz, dtype="float32",
+                            callback=keep)
+    try:
+        stream.start()
+        heard = enough.wait(seconds + wait_s)
+    finally:
+        close_quietly(stream)
+    audio = np.concatenate(blocks)[:wanted] if blocks else np.zeros(0, np.float32)
+    if not heard:
+        raise DeviceError(f"the microphone '{info.name}' sent {len(audio) / info.native_rate_hz:.1f} s of audio in "
+                          f"{seconds + wait_s:g} s (it is there but silent: suspended, or in use by another profile)")
     rms = float(np.sqrt(np.mean(np.square(audio)))) if audio.size else 0.0
     db = 20 * np.log10(max(rms, 1e-9))
     note = "" if rms > 1e-4 else " (silent: is the microphone muted?)"

@@ -4,7 +4,7 @@ import socket
 import pytest
 
 from tests.conftest import run_cli
-from tests.live_audio import audio_up
+from tests.live_audio import audio_up, microphone_suspended
 
 pytestmark = pytest.mark.live
 
@@ -36,3 +36,12 @@ def test_doctor_reports_a_missing_microphone_with_its_fix(audio_env):
     result = run_cli("doctor", "--tts", "espeak", "--input-device", "no such microphone", env=audio_env)
     assert "[FAIL] microphone records" in result.stdout
     assert "--input-device" in result.stdout and result.code == 1
+
+
+def test_doctor_names_a_microphone_that_is_there_but_sends_nothing(audio_env):
+    # a suspended source stays listed and opens, and never calls back: the check gives up instead of waiting forever
+    with microphone_suspended(audio_env):
+        result = run_cli("doctor", "--tts", "espeak", env=audio_env, timeout_s=120)
+    assert "[FAIL] microphone records: the microphone 'default' sent 0.0 s of audio in 6 s" in result.stdout, result.stdout
+    assert "[ok] speaker plays" in result.stdout
+    assert result.code == 1 and "Traceback" not in result.stderr

@@ -28,7 +28,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.live_audio import FAST_WPM, REPO, Monitor, audio_up, espeak_wav, live_plan, shared_dir, speak_into_mic
+from tests.live_audio import (FAST_WPM, REPO, Monitor, audio_up, espeak_wav, live_plan, microphone_suspended, shared_dir,
+                              speak_into_mic)
 
 pytestmark = pytest.mark.live
 
@@ -57,15 +58,6 @@ def microphone_unplugged(env: dict):
     finally:
         pactl(env, "load-module", "module-remap-source", arguments)
         pactl(env, "set-default-source", default_source)
-
-
-@contextmanager
-def microphone_suspended(env: dict):
-    pactl(env, "suspend-source", "vmic", "1")
-    try:
-        yield
-    finally:
-        pactl(env, "suspend-source", "vmic", "0")
 
 
 @contextmanager
