@@ -39,6 +39,19 @@ class ScriptedMic:
         return self.position / SAMPLE_RATE_HZ
 
 
+class BackloggedMic(ScriptedMic):
+    """A ScriptedMic nobody read for `backlog_s` (the last answer still being analysed): the next read
+    returns all of that at once, as a real microphone's queue does."""
+
+    def __init__(self, *timeline: tuple[float, bool], backlog_s: float = 0.0):
+        super().__init__(*timeline)
+        self.backlog_s = backlog_s
+
+    def read(self, max_ms: int) -> AudioChunk | None:
+        max_ms, self.backlog_s = max(max_ms, int(self.backlog_s * 1000)), 0.0
+        return super().read(max_ms)
+
+
 class LoudnessDetector:
     """Stands in for Silero: a frame is speech when its mean magnitude is above 0.1."""
 

@@ -168,6 +168,24 @@ class Listener:
         self._watched = True
         return None
 
+    def _after_echo_tail(self) -> AudioChunk | None:
+        """Drop what was heard while the interviewer spoke, and its echo; after a watched playback that is
+        only the tail, and words said since it ended are kept however late the listening starts. A
+        listening that starts late reads the backlog in one chunk: what follows the tail in it is
+        returned, to be listened to first."""
+        opts = self.options
+        start_s = self.mic.now_s if self._watched else self.mic.drain()
+        self._watched = False
+        tail_end_s = start_s + opts.echo_tail_ms / 1000.0
+        while self.mic.now_s < tail_end_s:
+            chunk = self.mic.read(opts.read_ms)
+            if chunk is None:
+                return None
+            if chunk.end_s > tail_end_s:
+                keep = int(round((tail_end_s - chunk.start_s) * SAMPLE_RATE_HZ))
+                return AudioChunk(chunk.samples[keep:], SAMPLE_RATE_HZ, chunk.start_s + keep / SAMPLE_RATE_HZ)
+        return None
+
     def listen(self, vocabulary: Sequence[str] = (), endpoint: EndpointOptions | None = None, *,
                barged: BargeIn | None = None) -> Heard:
         """Listen until the answer is over. `barged`: the candidate broke into the interviewer, and the
@@ -177,22 +195,16 @@ class Listener:
         if endpoint.turn_detector == "smart" and self.turn_model is None:
             raise ValueError("the smart turn detector needs a turn model")
         if barged is None:
-            # drop what was heard while the interviewer spoke, and its echo; after a watched playback
-            # that is only the tail, and words said since it ended are kept however late this starts
-            start_s = self.mic.now_s if self._watched else self.mic.drain()
-            self._watched = False
-            while self.mic.now_s < start_s + opts.echo_tail_ms / 1000.0:
-                if self.mic.read(opts.read_ms) is None:
-                    break
-            start_s = self.mic.now_s
+            first = self._after_echo_tail()
+            start_s = first.start_s if first is not None else self.mic.now_s
         else:
             start_s = barged.start_s
+            first = AudioChunk(barged.samples, SAMPLE_RATE_HZ, barged.start_s)
         self.detector.reset(start_s)
         endpointer = Endpointer(endpoint, started_at_s=start_s)
         stretch = _Stretch(start_s)
         reason = None
         end_s = start_s
-        first = AudioChunk(barged.samples, SAMPLE_RATE_HZ, barged.start_s) if barged is not None else None
         while reason is None:
             chunk, first = (first, None) if first is not None else (self.mic.read(opts.read_ms), None)
             if chunk is None:

@@ -115,6 +115,7 @@ def test_spoken_interview_with_pause_and_repeat(tmp_path, audio_env, voices):
     assert consent and consent[0]["given"] is True and consent[0]["method"] == "voice" and consent[0]["at"]
     turns = [e for e in lines if e["type"] == "turn"]
     assert [t["question"]["id"] for t in turns] == ["q1", "q2", "q3"], out
+    assert all(t["transcript"] for t in turns), out
     texts = [t["transcript"]["text"].lower() for t in turns]
     assert "python" in texts[0] and any(w in texts[0] for w in ("pipeline", "night", "load")), texts[0]
     # both halves in one turn (tiny.en on synthetic speech misses single words, so any of a few)

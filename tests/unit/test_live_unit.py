@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import stat
 import threading
+from concurrent.futures import Future
 
 import pytest
 
@@ -12,7 +13,7 @@ from interview.live.listen import ListenOptions, Listener
 from interview.plan import Plan, Question
 from interview.session import SessionParts, run_session
 from tests.fakes import FakeScorer
-from tests.fakes_live import (CountingTranscriber, LoudnessDetector, PlayingSpeaker, RecordingSpeaker, ScriptedMic,
+from tests.fakes_live import (BackloggedMic, CountingTranscriber, LoudnessDetector, PlayingSpeaker, RecordingSpeaker, ScriptedMic,
                               loud_spans)
 from voice.audio import decode_file
 from voice.endpoint import EndpointOptions
@@ -369,3 +370,16 @@ def test_pieces_join_into_one_transcript_with_words_on_the_answers_timeline():
     assert merged.text == "I built it. In Python."
     assert [(w.text, w.start_s) for w in merged.words] == [("built", 0.3), ("Python", 1.7)]
     assert merged.segments[1].start_s == 1.5 and merged.uncertain
+
+
+def test_words_said_after_a_watched_question_are_kept_when_the_listening_starts_late(tmp_path):
+    # the question has been played (and watched); the candidate said 1.5 s of words while the last answer
+    # was still analysed, so the listening starts 2.5 s late and reads all of it in one chunk
+    mic = BackloggedMic((0.5, False), (1.5, True), (4.0, False), backlog_s=2.5)
+    listener = Listener(mic, LoudnessDetector(), CountingTranscriber(), OPTIONS)
+    played = Future()
+    played.set_result(None)
+    assert listener.watch(played) is None
+    heard = listener.listen()
+    assert heard.utterance is not None
+    assert heard.speech_s == pytest.approx(1.5, abs=0.07)                     # all of the words
