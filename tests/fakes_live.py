@@ -51,6 +51,11 @@ class BackloggedMic(ScriptedMic):
         max_ms, self.backlog_s = max(max_ms, int(self.backlog_s * 1000)), 0.0
         return super().read(max_ms)
 
+    def drain(self) -> float:
+        self.position += int(self.backlog_s * SAMPLE_RATE_HZ)   # what it heard so far is dropped
+        self.backlog_s = 0.0
+        return super().drain()
+
 
 class LoudnessDetector:
     """Stands in for Silero: a frame is speech when its mean magnitude is above 0.1."""

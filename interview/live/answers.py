@@ -304,6 +304,7 @@ class LiveAnswers:
         """Play `text`, listening meanwhile: the candidate's words stop it (barge-in) and are returned."""
         if not self.listener.options.barge_in:
             self.speaker.say(text)
+            self.listener.played()
             self.keys.drop_pressed()
             return None
         playing = self._sound.submit(self.speaker.say, text)

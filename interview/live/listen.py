@@ -168,6 +168,12 @@ class Listener:
         self._watched = True
         return None
 
+    def played(self) -> None:
+        """The interviewer's words, played without `watch`, have ended: drop what the microphone heard of
+        them now, so that words said from here on are kept however late the listening starts."""
+        self.mic.drain()
+        self._watched = True
+
     def _after_echo_tail(self) -> AudioChunk | None:
         """Drop what was heard while the interviewer spoke, and its echo; after a watched playback that is
         only the tail, and words said since it ended are kept however late the listening starts. A

@@ -375,11 +375,24 @@ def test_pieces_join_into_one_transcript_with_words_on_the_answers_timeline():
 def test_words_said_after_a_watched_question_are_kept_when_the_listening_starts_late(tmp_path):
     # the question has been played (and watched); the candidate said 1.5 s of words while the last answer
     # was still analysed, so the listening starts 2.5 s late and reads all of it in one chunk
-    mic = BackloggedMic((0.5, False), (1.5, True), (4.0, False), backlog_s=2.5)
+    mic = BackloggedMic((0.5, False), (1.5, True), (4.0, False))
     listener = Listener(mic, LoudnessDetector(), CountingTranscriber(), OPTIONS)
     played = Future()
     played.set_result(None)
     assert listener.watch(played) is None
+    mic.backlog_s = 2.5
     heard = listener.listen()
     assert heard.utterance is not None
     assert heard.speech_s == pytest.approx(1.5, abs=0.07)                     # all of the words
+
+
+def test_words_said_after_an_unwatched_question_are_kept_when_the_listening_starts_late():
+    # without barge-in the question is not watched; what the microphone heard is dropped as it ends,
+    # and what the candidate says after it is kept
+    mic = BackloggedMic((0.5, False), (1.5, True), (4.0, False))
+    listener = Listener(mic, LoudnessDetector(), CountingTranscriber(), OPTIONS)
+    listener.played()
+    mic.backlog_s = 2.5
+    heard = listener.listen()
+    assert heard.utterance is not None
+    assert heard.speech_s == pytest.approx(1.5, abs=0.07)
