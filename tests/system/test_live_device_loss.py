@@ -4,7 +4,7 @@ What PortAudio (ALSA's pulse plugin) sees depends on how the source goes away:
 - the source's module unloaded: PulseAudio moves the stream to the fallback source and back when
   the source returns; PortAudio sees no error and MicSource goes on without reopening;
 - the stream killed by the server (a source with nowhere to move to, a server going away): the
-  stream ends (`active` false) and MicSource reopens it;
+  stream ends (`active` false), or stops calling back, and MicSource reopens it;
 - the source suspended: the stream stays active and stops calling back; MicSource counts the
   silence as a stall, reopens, and gives up when the new stream is quiet too.
 Everything that changes the shared daemon is undone in the same test (try/finally); the whole
@@ -172,7 +172,9 @@ def test_a_microphone_stream_killed_by_the_server_is_reopened(audio_env, tmp_pat
     finally:
         mic.close()
     assert mic.reopens == 1 and mic.failure is None
-    assert "stopped delivering audio; reopening it" in caplog.text
+    # PortAudio sees the killed stream end (`active` false) or, as often under load, just stop calling back
+    assert ("stopped delivering audio; reopening it" in caplog.text
+            or "delivered no audio for 2 s; reopening it" in caplog.text), caplog.text
     assert "microphone reconnected: 'default'" in caplog.text
     assert_continuous(before + after)
     assert loudness(after[-15:]) > 0.1                # the reopened stream hears the tone
