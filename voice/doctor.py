@@ -46,9 +46,13 @@ def record_level(device: str | int | None = None, seconds: float = 1.0, wait_s: 
     blocks: list[np.ndarray] = []
     enough = threading.Event()
 
+    received = 0
+
     def keep(indata, frames, time_info, status) -> None:
+        nonlocal received
         blocks.append(indata[:, 0].copy())
-        if sum(len(b) for b in blocks) >= wanted:
+        received += frames
+        if received >= wanted:
             enough.set()
 
     stream = sd.InputStream(device=info.index, channels=1, samplerate=info.native_rate_hz, dtype="float32",
