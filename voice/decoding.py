@@ -13,6 +13,7 @@ and one that is still poor is kept too, marked uncertain, never dropped.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
@@ -42,6 +43,10 @@ MAX_WORDLESS_S = 5.0
 # no spoken word lasts longer; whisper stretches the last word before a jump over the skipped audio (measured:
 # "ARIMA" from 12.1 s to 27.3 s, with half of the answer lost under it)
 MAX_WORD_S = 2.0
+# "no, no, no" is speech; a fourth same word in a row is whisper looping on audio it cannot read (measured on an
+# answer said over the interviewer, through the echo canceller: "I've been hyped, hyped, hyped, ..." seven times,
+# far too short for the compression ratio to show it)
+MAX_SAME_WORD_RUN = 3
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,15 @@ class Attempt:
         return max(longest, self.end_s - reached)
 
     @property
+    def longest_same_word_run(self) -> int:
+        words = re.findall(r"[a-z0-9']+", " ".join(s.text for s in self.segments).lower())
+        longest = run = min(len(words), 1)
+        for before, word in zip(words, words[1:]):
+            run = run + 1 if word == before else 1
+            longest = max(longest, run)
+        return longest
+
+    @property
     def problems(self) -> tuple[str, ...]:
         found = []
         judged = self.length_s >= MIN_JUDGED_S
@@ -108,7 +122,8 @@ class Attempt:
             found.append("words missing mid-stretch")
         if judged and self.segments and self.avg_logprob < MIN_AVG_LOGPROB:
             found.append("low log-probability")
-        if any(s.compression_ratio > MAX_COMPRESSION_RATIO for s in self.segments):
+        if any(s.compression_ratio > MAX_COMPRESSION_RATIO for s in self.segments) or self.longest_same_word_run \
+                > MAX_SAME_WORD_RUN:
             found.append("repetition")
         if self.word_count > MAX_WORDS_PER_S * self.length_s + 3:
             found.append("too many words")

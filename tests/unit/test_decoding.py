@@ -148,3 +148,14 @@ def test_a_window_that_jumps_over_speech_is_decoded_again_in_halves():
     found = decode_with_retries(SPEECH_25S, jumping, [(Retry("base", False), jumping)])
     spoken = sorted(w.start_s for s in found for w in s.words)
     assert max(b - a for a, b in zip(spoken, spoken[1:])) < 1.0 and not any(s.uncertain for s in found)
+
+
+def test_a_word_said_over_and_over_is_a_repetition_loop_however_short():
+    from voice.decoding import Attempt, RawSegment
+
+    def attempt(text: str) -> Attempt:
+        return Attempt(0.0, 5.0, (RawSegment(0.0, 5.0, text, -0.5, 1.3, 0.1, ()),))
+
+    looping = attempt("I feel like I've been hyped, hyped, hyped, hyped, hyped, hyped, hyped.")
+    assert looping.problems == ("repetition",)
+    assert attempt("No, no, no, that was not the plan; we had tested the backup every week.").good
