@@ -294,9 +294,7 @@ class Listener:
         if stretch.answers == 0:
             return False
         cue, pending = self._cue(stretch, endpointer)
-        if not turn_complete(stretch.probability, cue, pending, self.options.turn):
-            return False
-        if endpointer.pause_ms(at_s) < self.options.turn.min_end_pause_ms:
+        if not turn_complete(stretch.probability, cue, pending, self.options.turn, pause_ms=endpointer.pause_ms(at_s)):
             return False
         mark("turn_complete", p=stretch.probability, cue={"continue": -1, "complete": 1}.get(cue, 0),
              pending=float(pending), pause_ms=endpointer.pause_ms(at_s))

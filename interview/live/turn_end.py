@@ -70,10 +70,10 @@ def text_cue(text: str) -> Cue | None:
 
 
 def turn_complete(probability: float, cue: Cue | None, text_pending: bool = False,
-                  options: TurnOptions = TurnOptions()) -> bool:
+                  options: TurnOptions = TurnOptions(), *, pause_ms: float) -> bool:
     """`cue`: what the last words say, None when they say nothing or are `text_pending` (still
-    being transcribed)."""
-    if cue == "continue":
+    being transcribed); `pause_ms`: the silence so far."""
+    if pause_ms < options.min_end_pause_ms or cue == "continue":
         return False
     if cue == "complete":
         return probability >= options.complete_with_text_threshold

@@ -27,14 +27,21 @@ def test_the_last_words_say_whether_a_sentence_is_open(text, cue):
 
 
 def test_the_transcript_settles_what_the_audio_leaves_open():
-    assert turn_complete(0.6, None) and not turn_complete(0.3, None)
-    assert not turn_complete(0.99, "continue")          # "and" holds, however finished it sounds
-    assert turn_complete(0.1, "complete") and not turn_complete(0.01, "complete")
+    def ends(probability, cue, text_pending=False, options=TurnOptions()):
+        return turn_complete(probability, cue, text_pending, options, pause_ms=500)
+
+    assert ends(0.6, None) and not ends(0.3, None)
+    assert not ends(0.99, "continue")          # "and" holds, however finished it sounds
+    assert ends(0.1, "complete") and not ends(0.01, "complete")
     # while the last words are still being transcribed the answer waits for them, or (when set) for a
     # confident model
-    assert not turn_complete(0.99, None, text_pending=True)
+    assert not ends(0.99, None, text_pending=True)
     sure = TurnOptions(confident_threshold=0.92)
-    assert turn_complete(0.95, None, True, sure) and not turn_complete(0.8, None, True, sure)
+    assert ends(0.95, None, True, sure) and not ends(0.8, None, True, sure)
+
+
+def test_no_turn_ends_on_a_pause_under_the_floor_whatever_model_and_words_say():
+    assert not turn_complete(0.99, "complete", pause_ms=399) and turn_complete(0.99, "complete", pause_ms=400)
 
 
 def listen(mic, model, transcriber=None, options=SMART):
